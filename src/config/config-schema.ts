@@ -1,0 +1,60 @@
+// The one configuration schema of mailswarm (mailswarm.yaml), with every default in one place.
+// Parsed once at start by load-config.ts; secrets (API keys) never live here, only in the environment.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+
+export const humanSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'a mailbox local part such as "alice"'),
+  password: z.string().min(1, 'a non-empty password'),
+  displayName: z.string().optional(),
+});
+
+export const listSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'a list local part such as "reviewers"'),
+  members: z.array(z.string().min(1)).min(1, 'at least one member'),
+  description: z.string().optional(),
+});
+
+export const smarthostSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(587),
+  secure: z.boolean().default(false),
+  /** The password comes from the environment variable named here, never from this file. */
+  user: z.string().optional(),
+  passwordEnv: z.string().optional(),
+});
+
+export const configSchema = z.strictObject({
+  domain: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'a domain name such as "swarm.local"')
+    .default('swarm.local'),
+  host: z.string().min(1).default('127.0.0.1'),
+  ports: z
+    .strictObject({
+      imap: port.default(1143),
+      submission: port.default(1587),
+      smtp: port.default(2525),
+      web: port.default(8025),
+    })
+    .prefault({}),
+  dataDir: z.string().min(1).default('./data'),
+  agentsDir: z.string().min(1).default('./agents'),
+  humans: z.array(humanSchema).default([{ name: 'human', password: 'human' }]),
+  lists: z.array(listSchema).default([]),
+  smarthost: smarthostSchema.optional(),
+  limits: z
+    .strictObject({
+      messageSizeBytes: z.number().int().positive().default(25 * 1024 * 1024),
+      recipientsPerMessage: z.number().int().positive().default(100),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log prompts and message bodies (off by default: they may hold private mail). */
+  logContent: z.boolean().default(false),
+});
+
+export type MailswarmConfig = z.infer<typeof configSchema>;
+export type HumanConfig = z.infer<typeof humanSchema>;
+export type ListConfig = z.infer<typeof listSchema>;

@@ -1,0 +1,312 @@
+// The durable mail store (node:sqlite, WAL, synchronous=FULL): the MailStoreApi that SMTP delivery and IMAP
+// sessions share. Messages, flags, UIDs and MODSEQs follow RFC 3501 §2.3 and RFC 7162 §3; every mutation is
+// one transaction, durable when the method returns, and its change events are emitted after COMMIT.
+import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
+import { MailboxDirectory } from './mailbox-directory.ts';
+import { SELECT_MAILBOX_BY_ID, toMailboxRecord } from './mailbox-rows.ts';
+import { INBOX, normalizeMailboxName } from './mailbox-names.ts';
+import { applyFlagMode, normalizeFlags, sameFlags } from './message-flags.ts';
+import { extractMessageId, normalizeMessageId } from './message-id.ts';
+import {
+  bumpModseq,
+  copyMessageRows,
+  deleteMessageRows,
+  insertBody,
+  insertMessageRow,
+  MESSAGE_COLUMNS,
+  reserveUids,
+  selectMessagesWithBodies,
+  toMessageRecord,
+  updateMessageFlags,
+} from './message-rows.ts';
+import { StoreDatabase } from './store-database.ts';
+import {
+  StoreError,
+  type DeliveryResult,
+  type DeliveryTarget,
+  type FlagMode,
+  type MailboxChange,
+  type MailboxRecord,
+  type MailStoreApi,
+  type MessageRecord,
+  type SpecialUse,
+} from './store-types.ts';
+
+export interface MailStoreOptions {
+  /** Called when a change listener throws; the store and the other listeners carry on. Default: console.error. */
+  onListenerError?: ListenerErrorHandler;
+}
+
+export class MailStore implements MailStoreApi {
+  readonly #database: StoreDatabase;
+  readonly #hub: ChangeHub;
+  readonly #directory: MailboxDirectory;
+
+  private constructor(dataDir: string, options: MailStoreOptions) {
+    this.#hub = new ChangeHub(
+      options.onListenerError ??
+        ((error, change) => console.error(`mail store: a change listener of mailbox ${change.mailboxId} threw`, error)),
+    );
+    this.#database = new StoreDatabase(dataDir, this.#hub);
+    this.#directory = new MailboxDirectory(this.#database);
+  }
+
+  /** Opens (creating when needed) `<dataDir>/mail.sqlite`; reopening after a crash recovers through the WAL. */
+  static open(dataDir: string, options: MailStoreOptions = {}): MailStore {
+    return new MailStore(dataDir, options);
+  }
+
+  // Accounts and mailboxes (mailbox-directory.ts)
+
+  ensureAccount(address: string): void {
+    this.#directory.ensureAccount(address);
+  }
+
+  accountExists(address: string): boolean {
+    return this.#directory.accountExists(address);
+  }
+
+  listMailboxes(account: string): MailboxRecord[] {
+    return this.#directory.listMailboxes(account);
+  }
+
+  getMailbox(account: string, name: string): MailboxRecord | undefined {
+    return this.#directory.getMailbox(account, name);
+  }
+
+  getMailboxById(id: number): MailboxRecord | undefined {
+    const row = this.#database.statement(SELECT_MAILBOX_BY_ID).get(id);
+    return row ? toMailboxRecord(row) : undefined;
+  }
+
+  createMailbox(account: string, name: string, specialUse: SpecialUse | null = null): MailboxRecord {
+    return this.#directory.createMailbox(account, name, specialUse);
+  }
+
+  deleteMailbox(account: string, name: string): void {
+    this.#directory.deleteMailbox(account, name);
+  }
+
+  renameMailbox(account: string, oldName: string, newName: string): void {
+    this.#directory.renameMailbox(account, oldName, newName);
+  }
+
+  listSubscriptions(account: string): string[] {
+    return this.#directory.listSubscriptions(account);
+  }
+
+  setSubscribed(account: string, name: string, subscribed: boolean): void {
+    this.#directory.setSubscribed(account, name, subscribed);
+  }
+
+  /** Returns the uids recent for this session and hands none of them to the next (RFC 3501 §2.3.2 \Recent). */
+  claimRecent(mailboxId: number): number[] {
+    return this.#database.transaction(() => {
+      const mailbox = this.#database.statement('SELECT first_recent_uid, uid_next FROM mailboxes WHERE id = ?').get(mailboxId) as
+        | { first_recent_uid: number; uid_next: number }
+        | undefined;
+      if (!mailbox) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
+      const rows = this.#database
+        .statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid')
+        .all(mailboxId, mailbox.first_recent_uid) as Array<{ uid: number }>;
+      if (mailbox.first_recent_uid !== mailbox.uid_next) {
+        this.#database.statement('UPDATE mailboxes SET first_recent_uid = uid_next WHERE id = ?').run(mailboxId);
+      }
+      return rows.map((row) => row.uid);
+    });
+  }
+
+  // Messages
+
+  listMessages(mailboxId: number): MessageRecord[] {
+    return this.#database
+      .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`)
+      .all(mailboxId)
+      .map(toMessageRecord);
+  }
+
+  getMessage(mailboxId: number, uid: number): MessageRecord | undefined {
+    const row = this.#database.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uid);
+    return row ? toMessageRecord(row) : undefined;
+  }
+
+  getRaw(mailboxId: number, uid: number): Buffer | undefined {
+    const row = this.#database
+      .statement('SELECT bodies.raw AS raw FROM messages JOIN bodies ON bodies.id = messages.body_id WHERE messages.mailbox_id = ? AND messages.uid = ?')
+      .get(mailboxId, uid) as { raw: Uint8Array } | undefined;
+    return row ? Buffer.from(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : undefined;
+  }
+
+  /**
+   * Stores one message for every target in one transaction: either all recipients get it or none (an
+   * unknown account throws NONEXISTENT). A named missing mailbox is created (capture folders).
+   */
+  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate: Date = new Date()): DeliveryResult[] {
+    const resolved = targets.map((target) => ({
+      account: target.account,
+      mailboxName: target.mailbox === undefined ? INBOX : normalizeMailboxName(target.mailbox),
+    }));
+    const messageId = extractMessageId(raw);
+    return this.#database.transaction(() => {
+      if (resolved.length === 0) return [];
+      const bodyId = insertBody(this.#database, raw);
+      return resolved.map((target) => {
+        const account = this.#directory.requireAccount(target.account);
+        const mailboxId = this.#directory.findOrCreateMailboxId(account, target.mailboxName);
+        const record = this.#insertNewMessage(mailboxId, bodyId, raw.length, [], internalDate, messageId, undefined);
+        return { account, mailboxId, uid: record.uid };
+      });
+    });
+  }
+
+  /** APPEND (RFC 3501 §6.3.11) and the agents' Sent copies. */
+  append(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): MessageRecord {
+    const normalizedFlags = normalizeFlags(flags);
+    const messageId = extractMessageId(raw);
+    return this.#database.transaction(() => {
+      const bodyId = insertBody(this.#database, raw);
+      return this.#insertNewMessage(mailboxId, bodyId, raw.length, normalizedFlags, internalDate, messageId, origin);
+    });
+  }
+
+  /**
+   * STORE (RFC 3501 §6.4.6, RFC 7162 §3.2 UNCHANGEDSINCE). `updated` holds every existing, non-failed
+   * message with its flags after the operation (so STORE can answer FETCH for each); only messages whose
+   * flags really changed get a new MODSEQ and appear in the `flags` event. Unknown uids are ignored.
+   */
+  storeFlags(
+    mailboxId: number,
+    uids: number[],
+    mode: FlagMode,
+    flags: string[],
+    origin?: unknown,
+    unchangedSince?: number,
+  ): { updated: MessageRecord[]; failedUids: number[] } {
+    const requested = normalizeFlags(flags);
+    return this.#database.transaction(() => {
+      this.#requireMailbox(mailboxId);
+      const updated: MessageRecord[] = [];
+      const failedUids: number[] = [];
+      const changed: MessageRecord[] = [];
+      let modseq: number | undefined;
+      for (const { record } of selectMessagesWithBodies(this.#database, mailboxId, uids)) {
+        if (unchangedSince !== undefined && record.modseq > unchangedSince) {
+          failedUids.push(record.uid);
+          continue;
+        }
+        const next = applyFlagMode(record.flags, mode, requested);
+        if (sameFlags(next, record.flags)) {
+          updated.push(record);
+          continue;
+        }
+        modseq ??= bumpModseq(this.#database, mailboxId);
+        updateMessageFlags(this.#database, mailboxId, record.uid, next, modseq);
+        const changedRecord = { ...record, flags: next, modseq };
+        updated.push(changedRecord);
+        changed.push(changedRecord);
+      }
+      if (changed.length > 0) {
+        this.#database.queueChange({
+          kind: 'flags',
+          mailboxId,
+          messages: changed.map((record) => ({ uid: record.uid, flags: [...record.flags], modseq: record.modseq })),
+          origin,
+        });
+      }
+      return { updated, failedUids };
+    });
+  }
+
+  /** COPY (RFC 3501 §6.4.7, RFC 4315 COPYUID pairs): flags and internal date kept, new uids in the target. */
+  copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }> {
+    return this.#database.transaction(() => {
+      this.#requireMailbox(sourceMailboxId);
+      const sources = selectMessagesWithBodies(this.#database, sourceMailboxId, uids);
+      return copyMessageRows(this.#database, sources, targetMailboxId, origin);
+    });
+  }
+
+  /** MOVE (RFC 6851): copy and removal in one transaction; `exists` on the target, `expunge` on the source. */
+  move(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }> {
+    return this.#database.transaction(() => {
+      this.#requireMailbox(sourceMailboxId);
+      const sources = selectMessagesWithBodies(this.#database, sourceMailboxId, uids);
+      const pairs = copyMessageRows(this.#database, sources, targetMailboxId, origin);
+      if (sources.length > 0) {
+        deleteMessageRows(this.#database, sourceMailboxId, sources.map((source) => ({ uid: source.record.uid, bodyId: source.bodyId })));
+        bumpModseq(this.#database, sourceMailboxId);
+        this.#database.queueChange({ kind: 'expunge', mailboxId: sourceMailboxId, uids: sources.map((source) => source.record.uid), origin });
+      }
+      return pairs;
+    });
+  }
+
+  /** EXPUNGE / UID EXPUNGE (RFC 3501 §6.4.3, RFC 4315 §2.1): removes \Deleted messages, returns their uids. */
+  expunge(mailboxId: number, uids?: number[], origin?: unknown): number[] {
+    return this.#database.transaction(() => {
+      this.#requireMailbox(mailboxId);
+      const deletedRows = this.#database
+        .statement('SELECT uid, body_id FROM messages INDEXED BY messages_deleted WHERE mailbox_id = ? AND deleted = 1 ORDER BY uid')
+        .all(mailboxId) as Array<{ uid: number; body_id: number }>;
+      const restriction = uids === undefined ? undefined : new Set(uids);
+      const removed = deletedRows
+        .filter((row) => restriction === undefined || restriction.has(row.uid))
+        .map((row) => ({ uid: row.uid, bodyId: row.body_id }));
+      if (removed.length === 0) return [];
+      deleteMessageRows(this.#database, mailboxId, removed);
+      bumpModseq(this.#database, mailboxId);
+      const removedUids = removed.map((row) => row.uid);
+      this.#database.queueChange({ kind: 'expunge', mailboxId, uids: removedUids, origin });
+      return removedUids;
+    });
+  }
+
+  /** Thread look-ups: messages of `account` whose Message-ID (with or without `<>`) is in `messageIds`. */
+  findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }> {
+    const owner = account.trim().toLowerCase();
+    const statement = this.#database.statement(
+      'SELECT messages.mailbox_id AS mailbox_id, mailboxes.name AS mailbox, messages.uid AS uid, messages.message_id AS message_id ' +
+        'FROM messages JOIN mailboxes ON mailboxes.id = messages.mailbox_id ' +
+        'WHERE messages.message_id = ? AND mailboxes.account = ? ORDER BY messages.mailbox_id, messages.uid',
+    );
+    const wanted = new Set(messageIds.map((id) => normalizeMessageId(id)).filter((id): id is string => id !== null));
+    const found: Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }> = [];
+    for (const messageId of wanted) {
+      for (const row of statement.all(messageId, owner) as Array<{ mailbox_id: number; mailbox: string; uid: number; message_id: string }>) {
+        found.push({ mailboxId: row.mailbox_id, mailbox: row.mailbox, uid: row.uid, messageId: row.message_id });
+      }
+    }
+    return found;
+  }
+
+  // Change events
+
+  subscribe(mailboxId: number, listener: (change: MailboxChange) => void): () => void {
+    return this.#hub.subscribe(mailboxId, listener);
+  }
+
+  close(): void {
+    this.#database.close();
+  }
+
+  #insertNewMessage(
+    mailboxId: number,
+    bodyId: number,
+    size: number,
+    flags: string[],
+    internalDate: Date,
+    messageId: string | null,
+    origin: unknown,
+  ): MessageRecord {
+    const { firstUid, modseq } = reserveUids(this.#database, mailboxId, 1);
+    const record = insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size, messageId, bodyId });
+    this.#database.queueChange({ kind: 'exists', mailboxId, uids: [record.uid], origin });
+    return record;
+  }
+
+  #requireMailbox(mailboxId: number): void {
+    if (!this.#database.statement('SELECT 1 FROM mailboxes WHERE id = ?').get(mailboxId)) {
+      throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Reads mailbox rows into MailboxRecord (RFC 3501 §6.3.10 STATUS values) and allocates UIDVALIDITY values
+// (RFC 3501 §2.3.1.1: unique per mailbox incarnation, never reused, stable across restarts).
+import type { StoreDatabase } from './store-database.ts';
+import type { MailboxRecord, SpecialUse } from './store-types.ts';
+
+// Counts come from the (mailbox_id, uid) primary key and the (mailbox_id, seen) index: no table scans.
+const MAILBOX_COLUMNS = `
+  mailboxes.id AS id, mailboxes.account AS account, mailboxes.name AS name,
+  mailboxes.uid_validity AS uid_validity, mailboxes.uid_next AS uid_next,
+  mailboxes.highest_modseq AS highest_modseq, mailboxes.special_use AS special_use,
+  mailboxes.first_recent_uid AS first_recent_uid,
+  (SELECT COUNT(*) FROM messages WHERE messages.mailbox_id = mailboxes.id) AS message_count,
+  (SELECT COUNT(*) FROM messages WHERE messages.mailbox_id = mailboxes.id AND messages.seen = 0) AS unseen_count`;
+
+export const SELECT_MAILBOX_BY_ID = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE id = ?`;
+export const SELECT_MAILBOX_BY_NAME = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE account = ? AND name = ?`;
+// INBOX first, then by name, so LIST output is stable.
+export const SELECT_MAILBOXES_OF_ACCOUNT =
+  `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE account = ? ORDER BY name <> 'INBOX', name`;
+
+interface MailboxRow {
+  id: number;
+  account: string;
+  name: string;
+  uid_validity: number;
+  uid_next: number;
+  highest_modseq: number;
+  special_use: string | null;
+  first_recent_uid: number;
+  message_count: number;
+  unseen_count: number;
+}
+
+export function toMailboxRecord(row: unknown): MailboxRecord {
+  const mailbox = row as MailboxRow;
+  return {
+    id: mailbox.id,
+    account: mailbox.account,
+    name: mailbox.name,
+    uidValidity: mailbox.uid_validity,
+    uidNext: mailbox.uid_next,
+    highestModseq: mailbox.highest_modseq,
+    specialUse: mailbox.special_use as SpecialUse | null,
+    firstRecentUid: mailbox.first_recent_uid,
+    messageCount: mailbox.message_count,
+    unseenCount: mailbox.unseen_count,
+  };
+}
+
+/** Largest value a UIDVALIDITY (nz-number, RFC 3501 §9) can take. */
+const MAX_UINT32 = 0xffff_ffff;
+const LAST_UID_VALIDITY_KEY = 'last_uid_validity';
+
+/**
+ * The next UIDVALIDITY: max(now in seconds, last + 1), persisted in store_meta, so two mailboxes created in
+ * the same second differ and a re-created mailbox never gets an old value back. Call inside a transaction.
+ */
+export function allocateUidValidity(database: StoreDatabase): number {
+  const row = database.statement('SELECT value FROM store_meta WHERE key = ?').get(LAST_UID_VALIDITY_KEY) as
+    | { value: number }
+    | undefined;
+  const last = row?.value ?? 0;
+  const next = Math.max(Math.floor(Date.now() / 1000), last + 1);
+  if (next > MAX_UINT32) throw new Error('mail store: UIDVALIDITY space exhausted');
+  database
+    .statement('INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    .run(LAST_UID_VALIDITY_KEY, next);
+  return next;
+}

@@ -1,0 +1,119 @@
+// The contract between the durable mail store and its two users, the SMTP delivery path and IMAP sessions.
+// Semantics follow RFC 3501 §2.3.1 (UIDs, UIDVALIDITY) and RFC 7162 §3 (MODSEQ): UIDs strictly ascend and
+// are never reused; UIDVALIDITY is unique per mailbox incarnation; MODSEQ strictly increases and persists.
+
+/** Special-use attributes of RFC 6154 that the default folders carry. */
+export type SpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Archive' | '\\Junk' | '\\All' | '\\Flagged';
+
+/** The folders every account gets, subscribed, on creation. */
+export const DEFAULT_MAILBOXES: ReadonlyArray<{ name: string; specialUse: SpecialUse | null }> = [
+  { name: 'INBOX', specialUse: null },
+  { name: 'Sent', specialUse: '\\Sent' },
+  { name: 'Drafts', specialUse: '\\Drafts' },
+  { name: 'Trash', specialUse: '\\Trash' },
+  { name: 'Archive', specialUse: '\\Archive' },
+  { name: 'Junk', specialUse: '\\Junk' },
+];
+
+/** Hierarchy delimiter of every account's namespace. */
+export const HIERARCHY_DELIMITER = '/';
+
+export interface MailboxRecord {
+  id: number;
+  /** Owner account, the full lower-case address (`alice@swarm.local`). */
+  account: string;
+  /** Name as IMAP shows it (decoded UTF-8, `/`-delimited; `INBOX` always upper case). */
+  name: string;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  specialUse: SpecialUse | null;
+  /** Messages with uid >= this are \Recent and not yet claimed by any SELECT. */
+  firstRecentUid: number;
+  messageCount: number;
+  unseenCount: number;
+}
+
+export interface MessageRecord {
+  uid: number;
+  modseq: number;
+  /** System flags (`\Seen` ...) and keywords (`$Forwarded` ...), in stored case, never `\Recent`. */
+  flags: string[];
+  internalDate: Date;
+  /** Size of the stored raw bytes (RFC822.SIZE). */
+  size: number;
+  /** Message-ID header value without angle brackets, if the message has one. */
+  messageId: string | null;
+}
+
+/** What a store mutation tells every session that watches the mailbox. */
+export type MailboxChange =
+  | { kind: 'exists'; mailboxId: number; uids: number[]; origin?: unknown }
+  | { kind: 'flags'; mailboxId: number; messages: Array<{ uid: number; flags: string[]; modseq: number }>; origin?: unknown }
+  | { kind: 'expunge'; mailboxId: number; uids: number[]; origin?: unknown }
+  /** The mailbox was deleted or renamed away: selected sessions must be told (BYE or NO on next command). */
+  | { kind: 'gone'; mailboxId: number; origin?: unknown };
+
+export type FlagMode = 'set' | 'add' | 'remove';
+
+export interface DeliveryTarget {
+  account: string;
+  /** Defaults to INBOX. */
+  mailbox?: string;
+}
+
+export interface DeliveryResult {
+  account: string;
+  mailboxId: number;
+  uid: number;
+}
+
+/**
+ * The store API. All methods are synchronous (node:sqlite), and every mutation is one transaction that is
+ * durable (WAL, synchronous=FULL) when the method returns; change events are emitted after the commit.
+ * Methods throw `StoreError` with a `code` the IMAP layer maps to NO responses.
+ */
+export interface MailStoreApi {
+  // Accounts
+  ensureAccount(address: string): void;
+  accountExists(address: string): boolean;
+  // Mailboxes
+  listMailboxes(account: string): MailboxRecord[];
+  getMailbox(account: string, name: string): MailboxRecord | undefined;
+  getMailboxById(id: number): MailboxRecord | undefined;
+  createMailbox(account: string, name: string, specialUse?: SpecialUse | null): MailboxRecord;
+  deleteMailbox(account: string, name: string): void;
+  renameMailbox(account: string, oldName: string, newName: string): void;
+  listSubscriptions(account: string): string[];
+  setSubscribed(account: string, name: string, subscribed: boolean): void;
+  /** Claims the \Recent messages for one SELECT: returns the uids that are recent for that session. */
+  claimRecent(mailboxId: number): number[];
+  // Messages
+  listMessages(mailboxId: number): MessageRecord[];
+  getMessage(mailboxId: number, uid: number): MessageRecord | undefined;
+  getRaw(mailboxId: number, uid: number): Buffer | undefined;
+  /** Delivers one message to several accounts in one transaction (the SMTP 250 promise). */
+  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date): DeliveryResult[];
+  append(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): MessageRecord;
+  storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): { updated: MessageRecord[]; failedUids: number[] };
+  copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }>;
+  move(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }>;
+  /** Removes messages flagged \Deleted (restricted to `uids` when given); returns the removed uids ascending. */
+  expunge(mailboxId: number, uids?: number[], origin?: unknown): number[];
+  /** Messages of one account whose Message-ID is among `messageIds` (thread look-ups). */
+  findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }>;
+  // Change events (never polling)
+  subscribe(mailboxId: number, listener: (change: MailboxChange) => void): () => void;
+  close(): void;
+}
+
+export type StoreErrorCode = 'NONEXISTENT' | 'ALREADYEXISTS' | 'CANNOT' | 'INUSE' | 'LIMIT' | 'BADNAME';
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
