@@ -1,0 +1,102 @@
+// FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8, §7.4.2; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ; RFC 5530
+// EXPUNGEISSUED, see expunge-issued.ts). Reads metadata from the store, parses each message at most once (shared
+// LRU), sets \Seen for non-PEEK body fetches in a read-write mailbox (reporting the new FLAGS), and answers one
+// `* n FETCH` per message.
+import { ImapError } from '../session/imap-error.ts';
+import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
+import type { FetchItem } from '../protocol/protocol-types.ts';
+import { parseFetchItems, parseFetchModifiers, parseSequenceSet, tokenToAtom } from '../protocol/argument-parsers.ts';
+import type { MessageRecord } from '../../store/store-types.ts';
+import { needsContent, renderFetchItems, setsSeenFlag } from '../messages/fetch-renderer.ts';
+import { messageCacheFor, type ParsedMessage } from '../messages/message-cache.ts';
+import { selectMessages, type SelectedMessage } from '../messages/select-messages.ts';
+import { expungeIssued } from '../messages/expunge-issued.ts';
+
+const SEEN = '\\Seen';
+
+function hasItem(items: readonly FetchItem[], kind: FetchItem['kind']): boolean {
+  return items.some((item) => item.kind === kind);
+}
+
+function isSeen(record: MessageRecord): boolean {
+  return record.flags.some((flag) => flag.toLowerCase() === '\\seen');
+}
+
+/** Marks the unseen messages \Seen in one store transaction; returns the records after the change by uid. */
+function markSeen(context: CommandContext, mailboxId: number, messages: readonly SelectedMessage[]): Map<number, MessageRecord> {
+  const unseen = messages.filter((message) => !isSeen(message.record)).map((message) => message.record.uid);
+  const changed = new Map<number, MessageRecord>();
+  if (unseen.length === 0) return changed;
+  const { updated } = context.store.storeFlags(mailboxId, unseen, 'add', [SEEN], context.session.origin);
+  for (const record of updated) changed.set(record.uid, record);
+  return changed;
+}
+
+function runFetch(context: CommandContext): CommandResult | void {
+  const { request, store, session } = context;
+  const selected = context.selected();
+  const [setToken, itemsToken, modifiersToken, ...extra] = request.args;
+  if (itemsToken === undefined || extra.length > 0) {
+    throw new ImapError('BAD', 'FETCH expects a sequence set, fetch attributes and optional modifiers');
+  }
+  const set = parseSequenceSet(tokenToAtom(setToken, 'sequence set'));
+  let items = parseFetchItems([itemsToken]);
+  const modifiers = parseFetchModifiers(modifiersToken);
+  if (modifiers.vanished) throw new ImapError('BAD', 'VANISHED needs QRESYNC, which this server does not offer');
+
+  // RFC 7162 §3.1.4.1: MODSEQ and CHANGEDSINCE turn CONDSTORE on; from then on FETCH responses carry MODSEQ.
+  if (hasItem(items, 'MODSEQ') || modifiers.changedSince !== undefined) session.enableCondstore();
+  // RFC 3501 §6.4.8: UID FETCH always reports UID, first so the client can key the response early.
+  if (request.uid && !hasItem(items, 'UID')) items = [{ kind: 'UID' }, ...items];
+  if (session.condstore && !hasItem(items, 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
+
+  const mailbox = store.getMailboxById(selected.mailboxId);
+  if (mailbox === undefined) throw new ImapError('NO', 'The selected mailbox no longer exists', 'NONEXISTENT');
+
+  const selection = selectMessages(store, selected, set, request.uid);
+  const changedSince = modifiers.changedSince;
+  const wanted = changedSince === undefined
+    ? selection.messages
+    : selection.messages.filter((message) => message.record.modseq > changedSince);
+
+  // RFC 3501 §6.3.2: an EXAMINEd mailbox is never changed, not even by an implicit \Seen.
+  const seenChanges = setsSeenFlag(items) && !selected.readOnly ? markSeen(context, mailbox.id, wanted) : new Map<number, MessageRecord>();
+  const itemsWithFlags: FetchItem[] = hasItem(items, 'FLAGS') ? items : [...items, { kind: 'FLAGS' }];
+
+  const cache = messageCacheFor(store);
+  const readsContent = needsContent(items);
+  const vanished = [...selection.vanishedUids];
+  for (const message of wanted) {
+    const uid = message.record.uid;
+    let parsed: ParsedMessage | undefined;
+    if (readsContent) {
+      parsed = cache.load(store, mailbox.id, mailbox.uidValidity, uid);
+      if (parsed === undefined) {
+        vanished.push(uid); // expunged by another session between the listing and now
+        continue;
+      }
+    }
+    const changed = seenChanges.get(uid);
+    const record = changed ?? message.record;
+    // A \Seen this FETCH just set must be reported (RFC 3501 §6.4.5): add FLAGS when the client did not ask.
+    const renderItems = changed !== undefined && changed.modseq !== message.record.modseq ? itemsWithFlags : items;
+    const attributes = renderFetchItems(renderItems, {
+      record,
+      recent: selected.recentUids.has(uid),
+      content: () => {
+        if (parsed === undefined) throw new Error(`fetch of uid ${uid} read content it did not load`);
+        return parsed;
+      },
+    });
+    context.send(message.seq, { atom: 'FETCH' }, attributes);
+  }
+  if (vanished.length > 0) return expungeIssued(request.uid);
+}
+
+export const fetchCommand: ImapCommandSpec = {
+  name: 'FETCH',
+  states: ['selected'],
+  uid: true,
+  holdsExpunge: true,
+  run: runFetch,
+};

@@ -1,0 +1,66 @@
+// STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8; RFC 7162 §3.1.3 UNCHANGEDSINCE and MODIFIED; RFC 5530
+// EXPUNGEISSUED, see expunge-issued.ts). One store transaction changes the flags; the answer is
+// `* n FETCH (FLAGS (...) [UID n] [MODSEQ (n)])` per message unless .SILENT. With CONDSTORE on, .SILENT still
+// reports `UID`/`MODSEQ` of the messages whose mod-sequence changed, so the client's cache stays exact (§3.1.3).
+import { ImapError } from '../session/imap-error.ts';
+import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
+import type { ImapValue } from '../protocol/protocol-types.ts';
+import { parseSequenceSet, parseStoreAction, tokenToAtom } from '../protocol/argument-parsers.ts';
+import { flagList, modseqValue } from '../messages/fetch-renderer.ts';
+import { formatNumberSet } from '../messages/format-number-set.ts';
+import { selectMessages } from '../messages/select-messages.ts';
+import { expungeIssued } from '../messages/expunge-issued.ts';
+
+function runStore(context: CommandContext): CommandResult | void {
+  const { request, store, session } = context;
+  const selected = context.selected();
+  if (selected.readOnly) throw new ImapError('NO', 'The mailbox is read-only (EXAMINE)', 'READ-ONLY');
+  if (request.args.length < 3) throw new ImapError('BAD', 'STORE expects a sequence set, an action and flags');
+  const set = parseSequenceSet(tokenToAtom(request.args[0], 'sequence set'));
+  const action = parseStoreAction(request.args.slice(1));
+  if (action.unchangedSince !== undefined) session.enableCondstore();
+
+  const selection = selectMessages(store, selected, set, request.uid);
+  const before = new Map(selection.messages.map((message) => [message.record.uid, message]));
+  const { updated, failedUids } = store.storeFlags(
+    selected.mailboxId,
+    selection.messages.map((message) => message.record.uid),
+    action.mode,
+    action.flags,
+    session.origin,
+    action.unchangedSince,
+  );
+
+  for (const record of updated) {
+    const original = before.get(record.uid);
+    if (original === undefined) continue; // the store only answers for uids we asked about
+    const modseqChanged = record.modseq !== original.record.modseq;
+    if (action.silent && !(session.condstore && modseqChanged)) continue;
+    const attributes: ImapValue[] = [];
+    if (!action.silent) attributes.push({ atom: 'FLAGS' }, flagList(record, selected.recentUids.has(record.uid)));
+    if (request.uid || action.silent) attributes.push({ atom: 'UID' }, record.uid);
+    if (session.condstore) attributes.push({ atom: 'MODSEQ' }, modseqValue(record));
+    context.send(original.seq, { atom: 'FETCH' }, attributes);
+  }
+
+  // A message missing from `updated` and `failedUids` was expunged inside the store call itself.
+  const answered = new Set([...updated.map((record) => record.uid), ...failedUids]);
+  const vanished = selection.vanishedUids.length > 0 || selection.messages.some((message) => !answered.has(message.record.uid));
+  if (vanished && !request.uid) return expungeIssued(false); // tagged NO: the numbers no longer match
+  if (failedUids.length > 0) {
+    // RFC 7162 §3.1.3: MODIFIED lists uids for UID STORE, sequence numbers for STORE.
+    const failed = request.uid
+      ? failedUids
+      : failedUids.map((uid) => before.get(uid)!.seq);
+    return { code: `MODIFIED ${formatNumberSet([...failed].sort((a, b) => a - b))}`, text: 'Conditional STORE failed for some messages' };
+  }
+  if (vanished) return expungeIssued(true);
+}
+
+export const storeCommand: ImapCommandSpec = {
+  name: 'STORE',
+  states: ['selected'],
+  uid: true,
+  holdsExpunge: true,
+  run: runStore,
+};
