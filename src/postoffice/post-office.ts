@@ -1,0 +1,96 @@
+// Assembles the embedded post office: the durable store, the account directory (every account ensured in
+// the store), the self-signed TLS certificate, the IMAP server (RFC 3501), the submission server (RFC 6409)
+// and the inbound SMTP server (RFC 5321). Ports 0 are allowed and the real ports are returned. close()
+// stops the listeners first (no new mail, in-flight deliveries finish), then closes the store.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { MailswarmConfig } from '../config/config-schema.ts';
+import type { Logger } from '../logger.ts';
+import { AccountDirectory } from './accounts/account-directory.ts';
+import type { AgentAccountSpec } from './accounts/account-specs.ts';
+import { startImapServer } from './imap/imap-server.ts';
+import { startInboundServer } from './smtp/inbound-server.ts';
+import { createSmarthostRelay, type SmarthostRelay } from './smtp/smarthost-relay.ts';
+import type { RunningSmtpServer } from './smtp/smtp-listener.ts';
+import { startSubmissionServer } from './smtp/submission-server.ts';
+import { MailStore } from './store/mail-store.ts';
+import type { MailStoreApi } from './store/store-types.ts';
+import { ensureSelfSignedCertificate } from './tls/self-signed.ts';
+
+export interface PostOffice {
+  store: MailStoreApi;
+  accounts: AccountDirectory;
+  ports: { imap: number; submission: number; smtp: number };
+  host: string;
+  /** SHA-256 fingerprint of the STARTTLS certificate, for the operator to compare with the client's. */
+  certificateFingerprint: string;
+  close(): Promise<void>;
+}
+
+export interface StartPostOfficeOptions {
+  config: MailswarmConfig;
+  agents: AgentAccountSpec[];
+  logger: Logger;
+}
+
+interface Closable {
+  name: string;
+  close(): Promise<void> | void;
+}
+
+export async function startPostOffice(options: StartPostOfficeOptions): Promise<PostOffice> {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'postoffice' });
+  const dataDir = path.resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = MailStore.open(dataDir, {
+    onListenerError: (error, change) => logger.error({ err: error, mailboxId: change.mailboxId }, 'a mailbox change listener threw'),
+  });
+  // Stopped in reverse order of start; the store is always last.
+  const started: Closable[] = [{ name: 'store', close: () => store.close() }];
+  const closeAll = async (): Promise<void> => {
+    for (const part of started.splice(0).reverse()) {
+      try {
+        await part.close();
+      } catch (error) {
+        logger.error({ err: error, part: part.name }, 'failed to close');
+      }
+    }
+  };
+  try {
+    const accounts = await AccountDirectory.open({ config, agents: options.agents });
+    for (const account of accounts.list()) store.ensureAccount(account.address);
+    const tls = await ensureSelfSignedCertificate({ dataDir, domain: config.domain });
+    let smarthost: SmarthostRelay | undefined;
+    if (config.smarthost !== undefined) {
+      smarthost = createSmarthostRelay(config.smarthost);
+      started.push({ name: 'smarthost', close: () => smarthost!.close() });
+    }
+    const common = { config, store, accounts, tls, logger: options.logger };
+    // IMAP before SMTP: by the time mail can arrive, clients can already watch for it; closed after SMTP.
+    const imap = await startImapServer({ host: config.host, port: config.ports.imap, store, accounts, tls, logger: options.logger });
+    started.push({ name: 'imap', close: () => imap.close() });
+    const imapPort = imap.port;
+    const submission: RunningSmtpServer = await startSubmissionServer({ ...common, smarthost });
+    started.push({ name: 'submission', close: () => submission.close() });
+    const inbound: RunningSmtpServer = await startInboundServer(common);
+    started.push({ name: 'inbound', close: () => inbound.close() });
+    logger.info({ host: config.host, imap: imapPort, submission: submission.port, smtp: inbound.port, accounts: accounts.list().length }, 'post office ready');
+
+    let closing: Promise<void> | undefined;
+    return {
+      store,
+      accounts,
+      ports: { imap: imapPort, submission: submission.port, smtp: inbound.port },
+      host: config.host,
+      certificateFingerprint: tls.fingerprint,
+      close() {
+        closing ??= closeAll().then(() => logger.info('post office closed'));
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
