@@ -1,0 +1,75 @@
+// LIST arguments (RFC 3501 §6.3.8 and RFC 5258 LIST-EXTENDED §3 grammar, RFC 6154 SPECIAL-USE, RFC 5819
+// LIST-STATUS): `LIST [(selection options)] reference (pattern | (patterns)) [RETURN (return options)]`.
+// Unknown options are a BAD, as RFC 5258 §3 requires.
+import { tokenToMailbox, tokenToMailboxPattern } from '../protocol/argument-parsers.ts';
+import type { Token } from '../protocol/protocol-types.ts';
+import { ImapError } from '../session/imap-error.ts';
+import { parseStatusItems, type StatusItem } from './mailbox-status.ts';
+
+export interface ListArguments {
+  reference: string;
+  patterns: string[];
+  select: { subscribed: boolean; specialUse: boolean; recursiveMatch: boolean };
+  return: { subscribed: boolean; children: boolean; specialUse: boolean; status: StatusItem[] | undefined };
+}
+
+export function parseListArguments(args: Token[]): ListArguments {
+  const result: ListArguments = {
+    reference: '',
+    patterns: [],
+    select: { subscribed: false, specialUse: false, recursiveMatch: false },
+    return: { subscribed: false, children: false, specialUse: false, status: undefined },
+  };
+  let index = 0;
+  if (args[0]?.type === 'list') {
+    parseSelectionOptions(args[0].items, result.select);
+    index = 1;
+  }
+  if (args.length < index + 2) throw new ImapError('BAD', 'LIST expects a reference name and a mailbox pattern');
+  result.reference = tokenToMailbox(args[index], 'reference name');
+  const patternToken = args[index + 1]!;
+  if (patternToken.type === 'list') {
+    if (patternToken.items.length === 0) throw new ImapError('BAD', 'Empty pattern list');
+    result.patterns = patternToken.items.map((item) => tokenToMailboxPattern(item));
+  } else {
+    result.patterns = [tokenToMailboxPattern(patternToken)];
+  }
+  const rest = args.slice(index + 2);
+  if (rest.length > 0) {
+    const [keyword, options] = rest;
+    if (rest.length !== 2 || keyword?.type !== 'atom' || keyword.value.toUpperCase() !== 'RETURN' || options?.type !== 'list') {
+      throw new ImapError('BAD', 'Expected RETURN (options) after the mailbox pattern');
+    }
+    parseReturnOptions(options.items, result.return);
+  }
+  return result;
+}
+
+function parseSelectionOptions(items: Token[], select: ListArguments['select']): void {
+  for (const item of items) {
+    const option = item.type === 'atom' ? item.value.toUpperCase() : '';
+    if (option === 'SUBSCRIBED') select.subscribed = true;
+    else if (option === 'SPECIAL-USE') select.specialUse = true;
+    else if (option === 'RECURSIVEMATCH') select.recursiveMatch = true;
+    else if (option === 'REMOTE') continue; // no remote mailboxes exist: REMOTE changes nothing
+    else throw new ImapError('BAD', 'Unknown LIST selection option');
+  }
+  // RFC 5258 §3: RECURSIVEMATCH needs another selection option to be meaningful.
+  if (select.recursiveMatch && !select.subscribed && !select.specialUse) {
+    throw new ImapError('BAD', 'RECURSIVEMATCH must be combined with another selection option');
+  }
+}
+
+function parseReturnOptions(items: Token[], options: ListArguments['return']): void {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    const option = item.type === 'atom' ? item.value.toUpperCase() : '';
+    if (option === 'SUBSCRIBED') options.subscribed = true;
+    else if (option === 'CHILDREN') options.children = true;
+    else if (option === 'SPECIAL-USE') options.specialUse = true;
+    else if (option === 'STATUS') {
+      options.status = parseStatusItems(items[index + 1]);
+      index++;
+    } else throw new ImapError('BAD', 'Unknown LIST return option');
+  }
+}

@@ -1,0 +1,25 @@
+// RENAME (RFC 3501 §6.3.5): inferiors move along; renaming INBOX moves its messages to the new mailbox
+// and leaves INBOX empty. Missing superiors of the new name are created (store).
+import { tokenToMailbox } from '../protocol/argument-parsers.ts';
+import type { ImapCommandSpec } from '../session/command-context.ts';
+import { ImapError } from '../session/imap-error.ts';
+import { HIERARCHY_DELIMITER } from '../../store/store-types.ts';
+import { requireAccount } from './require-account.ts';
+
+export const renameCommand: ImapCommandSpec = {
+  name: 'RENAME',
+  states: ['authenticated', 'selected'],
+  run(context) {
+    const { args } = context.request;
+    if (args.length !== 2) throw new ImapError('BAD', 'RENAME expects the existing and the new mailbox name');
+    const account = requireAccount(context);
+    const source = tokenToMailbox(args[0], 'existing mailbox name');
+    let target = tokenToMailbox(args[1], 'new mailbox name');
+    while (target.endsWith(HIERARCHY_DELIMITER)) target = target.slice(0, -1);
+    if (!context.store.getMailbox(account, source)) throw new ImapError('NO', `Mailbox does not exist: ${source}`, 'NONEXISTENT');
+    if (target.toUpperCase() === 'INBOX' || context.store.getMailbox(account, target)) {
+      throw new ImapError('NO', `Mailbox already exists: ${target}`, 'ALREADYEXISTS');
+    }
+    context.store.renameMailbox(account, source, target);
+  },
+};

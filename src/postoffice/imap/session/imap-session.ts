@@ -1,0 +1,375 @@
+// One IMAP connection (RFC 3501 §3 states, §5.4 autologout timer, §7.1.5 BYE; RFC 3501 §6.2.1 STARTTLS).
+// It owns the socket and the incremental parser, reads one command at a time (pipelined commands wait their
+// turn) and hands each to the dispatcher; the parser's line mode serves AUTHENTICATE and IDLE's DONE.
+import * as tls from 'node:tls';
+import type { Socket } from 'node:net';
+import type { Logger } from '../../../logger.ts';
+import type { AccountDirectoryApi } from '../../accounts/account-types.ts';
+import { CommandParser, type CommandParserOptions } from '../protocol/command-parser.ts';
+import type { CommandRequest, ImapValue } from '../protocol/protocol-types.ts';
+import { continuation, tagged, untagged } from '../protocol/response-writer.ts';
+import type { MailStoreApi } from '../../store/store-types.ts';
+import { capabilityList } from './capabilities.ts';
+import type { CommandContext, ImapCommandSpec, SessionControl, SessionState } from './command-context.ts';
+import { ConnectionClosedError, dispatchCommand, type DispatchHost } from './dispatcher.ts';
+import { ImapError } from './imap-error.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { SelectedMailbox } from './selected-mailbox.ts';
+
+export interface SessionTimeouts {
+  /** Autologout before authentication (RFC 3501 §5.4 allows any). */
+  unauthenticatedMs: number;
+  /** Autologout after authentication: at least 30 minutes (RFC 3501 §5.4). */
+  authenticatedMs: number;
+  idleKeepaliveMs: number;
+}
+
+export interface ImapSessionOptions {
+  id: string;
+  socket: Socket;
+  store: MailStoreApi;
+  accounts: AccountDirectoryApi;
+  logger: Logger;
+  table: ReadonlyMap<string, ImapCommandSpec>;
+  throttle: LoginThrottle;
+  /** Present when STARTTLS may be offered. */
+  secureContext: tls.SecureContext | undefined;
+  timeouts: SessionTimeouts;
+  parserOptions?: CommandParserOptions;
+}
+
+export class ImapSession implements SessionControl, DispatchHost {
+  readonly id: string;
+  readonly origin: object = {};
+  readonly remoteAddress: string;
+  readonly table: ReadonlyMap<string, ImapCommandSpec>;
+  readonly idleKeepaliveMs: number;
+  logger: Logger;
+
+  readonly #store: MailStoreApi;
+  readonly #accounts: AccountDirectoryApi;
+  readonly #throttle: LoginThrottle;
+  readonly #secureContext: tls.SecureContext | undefined;
+  readonly #timeouts: SessionTimeouts;
+  readonly #parserOptions: CommandParserOptions;
+  readonly #rawSocket: Socket;
+  #socket: Socket;
+  #parser: CommandParser;
+  #state: SessionState = 'not-authenticated';
+  #account: string | undefined;
+  readonly #enabled = new Set<string>();
+  #condstore = false;
+  #selected: SelectedMailbox | undefined;
+  #secure = false;
+  #failedLogins = 0;
+  #closed = false;
+  #afterReply: 'starttls' | 'close' | undefined;
+  #wakeReader: (() => void) | undefined;
+  #autologoutTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ImapSessionOptions) {
+    this.id = options.id;
+    this.#rawSocket = options.socket;
+    this.#socket = options.socket;
+    this.remoteAddress = options.socket.remoteAddress ?? 'unknown';
+    this.#store = options.store;
+    this.#accounts = options.accounts;
+    this.table = options.table;
+    this.#throttle = options.throttle;
+    this.#secureContext = options.secureContext;
+    this.#timeouts = options.timeouts;
+    this.idleKeepaliveMs = options.timeouts.idleKeepaliveMs;
+    this.#parserOptions = options.parserOptions ?? {};
+    this.#parser = new CommandParser(this.#parserOptions);
+    this.logger = options.logger.child({ session: this.id, remote: this.remoteAddress });
+  }
+
+  // ── SessionControl ─────────────────────────────────────────────────────────────────────────────────
+  get state(): SessionState {
+    return this.#state;
+  }
+  get account(): string | undefined {
+    return this.#account;
+  }
+  get enabled(): ReadonlySet<string> {
+    return this.#enabled;
+  }
+  get condstore(): boolean {
+    return this.#condstore;
+  }
+  get selected(): SelectedMailbox | undefined {
+    return this.#selected;
+  }
+  get secure(): boolean {
+    return this.#secure;
+  }
+  get tlsAvailable(): boolean {
+    return this.#secureContext !== undefined && !this.#secure;
+  }
+
+  enableCondstore(): void {
+    this.#condstore = true;
+  }
+
+  enable(extension: string): void {
+    this.#enabled.add(extension);
+    if (extension === 'CONDSTORE') this.#condstore = true;
+  }
+
+  authenticate(account: string): void {
+    this.#account = account;
+    this.#state = 'authenticated';
+    this.#throttle.recordSuccess(this.remoteAddress);
+    this.logger = this.logger.child({ account });
+    this.logger.info('IMAP login');
+    this.#armAutologout();
+  }
+
+  async loginFailed(login: string): Promise<void> {
+    this.#failedLogins += 1;
+    const delayMs = this.#throttle.recordFailure(this.remoteAddress, this.#failedLogins);
+    this.logger.warn({ login, failures: this.#failedLogins, delayMs }, 'IMAP login failed');
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+
+  select(mailbox: SelectedMailbox): void {
+    this.#selected?.close();
+    this.#selected = mailbox;
+    this.#state = 'selected';
+  }
+
+  deselect(): SelectedMailbox | undefined {
+    const previous = this.#selected;
+    this.#selected = undefined;
+    if (this.#state === 'selected') this.#state = 'authenticated';
+    return previous;
+  }
+
+  startTlsAfterReply(): void {
+    this.#afterReply = 'starttls';
+  }
+
+  logout(): void {
+    this.#selected?.close();
+    this.#selected = undefined;
+    this.#state = 'logout';
+    this.#afterReply = 'close';
+  }
+
+  // ── DispatchHost ───────────────────────────────────────────────────────────────────────────────────
+  write(bytes: Buffer): void {
+    if (this.#closed || this.#socket.writableEnded || this.#socket.destroyed) return;
+    this.#socket.write(bytes);
+  }
+
+  flushChanges(allowExpunge: boolean): void {
+    const selected = this.#selected;
+    if (!selected) return;
+    if (selected.gone) {
+      // The mailbox was deleted by another session: sequence numbers mean nothing any more (Dovecot does the same).
+      this.#endWithBye('Selected mailbox was deleted, have to disconnect');
+      return;
+    }
+    selected.flush((bytes) => this.write(bytes), { allowExpunge, condstore: this.#condstore });
+  }
+
+  createContext(request: CommandRequest, spec: ImapCommandSpec): CommandContext {
+    const allowExpunge = !(spec.holdsExpunge === true && !request.uid);
+    return {
+      request,
+      store: this.#store,
+      accounts: this.#accounts,
+      session: this,
+      logger: this.logger,
+      send: (...values: ImapValue[]) => this.write(untagged(...values)),
+      sendStatus: (status, text, code) => this.write(statusLine(status, text, code)),
+      sendRaw: (bytes: Buffer) => this.write(bytes),
+      selected: () => {
+        if (!this.#selected) throw new ImapError('BAD', 'No mailbox selected');
+        return this.#selected;
+      },
+      continueAndReadLine: (prompt: string) => this.#continueAndReadLine(prompt),
+      flushChanges: () => this.flushChanges(allowExpunge),
+    };
+  }
+
+  // ── Connection life ────────────────────────────────────────────────────────────────────────────────
+  /** Greets the client and serves commands until the connection ends. Never rejects. */
+  async run(): Promise<void> {
+    this.#rawSocket.on('data', this.#onData);
+    this.#rawSocket.on('error', this.#onSocketError);
+    this.#rawSocket.on('close', this.#onClose);
+    const capabilities = capabilityList({ authenticated: false, tlsAvailable: this.tlsAvailable }).join(' ');
+    this.write(statusLine('OK', 'mailswarm ready', `CAPABILITY ${capabilities}`));
+    this.#armAutologout();
+    try {
+      await this.#serveCommands();
+    } catch (error) {
+      if (!(error instanceof ConnectionClosedError)) {
+        this.logger.error({ err: error }, 'IMAP session failed');
+        this.#endWithBye('Internal server error');
+      }
+    } finally {
+      this.#destroy();
+    }
+  }
+
+  /** Server shutdown: tell the client and close. */
+  shutdown(): void {
+    this.#endWithBye('mailswarm shutting down');
+  }
+
+  async #serveCommands(): Promise<void> {
+    while (!this.#closed) {
+      const result = this.#parser.next();
+      switch (result.kind) {
+        case 'need-more':
+          await this.#waitForData();
+          break;
+        case 'need-literal':
+          this.write(continuation('Ready for literal data'));
+          break;
+        case 'line':
+          // Line mode is only switched on inside a command; a stray line here is a parser bug, not client input.
+          this.logger.error({ line: result.text.slice(0, 80) }, 'IMAP parser returned a line outside line mode');
+          this.#parser.setLineMode(false);
+          break;
+        case 'error':
+          this.write(result.tag === undefined ? statusLine('BAD', oneLine(result.message)) : tagged(result.tag, 'BAD', oneLine(result.message)));
+          if (result.fatal) this.#endWithBye('Too much invalid input');
+          break;
+        case 'request':
+          this.logger.debug({ tag: result.request.tag, command: result.request.name, uid: result.request.uid }, 'IMAP command');
+          await dispatchCommand(this, result.request);
+          await this.#afterCommand();
+          break;
+      }
+    }
+  }
+
+  async #afterCommand(): Promise<void> {
+    const action = this.#afterReply;
+    this.#afterReply = undefined;
+    if (action === 'close') {
+      this.#closeConnection();
+      return;
+    }
+    if (action === 'starttls') this.#upgradeToTls();
+    if (this.#socket.writableNeedDrain) {
+      // Backpressure: neither read nor run the next command while a big response is still queued, so a
+      // client that pipelines without reading cannot make us buffer without bound.
+      const socket = this.#socket;
+      socket.pause();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          socket.off('drain', done);
+          this.#rawSocket.off('close', done);
+          resolve();
+        };
+        socket.once('drain', done);
+        this.#rawSocket.once('close', done);
+      });
+      socket.resume();
+    }
+  }
+
+  #upgradeToTls(): void {
+    const secureContext = this.#secureContext;
+    if (!secureContext) throw new Error('STARTTLS accepted without a TLS context');
+    this.#rawSocket.off('data', this.#onData);
+    // Plain-text bytes pipelined after STARTTLS are discarded, never run as commands (CVE-2011-0411 class).
+    this.#parser = new CommandParser(this.#parserOptions);
+    const secureSocket = new tls.TLSSocket(this.#rawSocket, { isServer: true, secureContext });
+    secureSocket.on('data', this.#onData);
+    secureSocket.on('error', this.#onSocketError);
+    this.#socket = secureSocket;
+    this.#secure = true;
+  }
+
+  async #continueAndReadLine(prompt: string): Promise<string> {
+    this.write(continuation(prompt));
+    this.#parser.setLineMode(true);
+    try {
+      for (;;) {
+        if (this.#closed) throw new ConnectionClosedError();
+        const result = this.#parser.next();
+        if (result.kind === 'line') return result.text;
+        if (result.kind === 'need-more') {
+          await this.#waitForData();
+          continue;
+        }
+        if (result.kind === 'error') throw new ImapError('BAD', oneLine(result.message));
+        throw new ImapError('BAD', 'Expected a line of text');
+      }
+    } finally {
+      this.#parser.setLineMode(false);
+    }
+  }
+
+  #waitForData(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ConnectionClosedError());
+    return new Promise((resolve) => {
+      this.#wakeReader = resolve;
+    });
+  }
+
+  #wake(): void {
+    const wake = this.#wakeReader;
+    this.#wakeReader = undefined;
+    wake?.();
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#armAutologout();
+    this.#parser.push(chunk);
+    this.#wake();
+  };
+
+  readonly #onSocketError = (error: Error): void => {
+    // Resets and broken pipes are the client's business; the close handler cleans up.
+    this.logger.debug({ err: error }, 'IMAP socket error');
+  };
+
+  readonly #onClose = (): void => {
+    this.#closed = true;
+    this.#wake();
+    this.#destroy();
+  };
+
+  #armAutologout(): void {
+    clearTimeout(this.#autologoutTimer);
+    if (this.#closed) return;
+    const timeoutMs = this.#state === 'not-authenticated' ? this.#timeouts.unauthenticatedMs : this.#timeouts.authenticatedMs;
+    this.#autologoutTimer = setTimeout(() => this.#endWithBye('Autologout; idle for too long'), timeoutMs);
+  }
+
+  #endWithBye(text: string): void {
+    if (this.#closed) return;
+    this.write(statusLine('BYE', text));
+    this.#state = 'logout';
+    this.#closeConnection();
+  }
+
+  /** Ends the connection after what was written; a client that never reads cannot keep it (or close()) alive. */
+  #closeConnection(): void {
+    this.#closed = true;
+    this.#socket.end();
+    setTimeout(() => this.#rawSocket.destroy(), 2_000).unref();
+    this.#wake();
+  }
+
+  #destroy(): void {
+    clearTimeout(this.#autologoutTimer);
+    this.#selected?.close();
+    this.#selected = undefined;
+  }
+}
+
+/** `* OK [CODE] text` — an untagged status response (RFC 3501 §7.1). */
+export function statusLine(status: 'OK' | 'NO' | 'BAD' | 'BYE', text: string, code?: string): Buffer {
+  return Buffer.from(`* ${status} ${code ? `[${code}] ` : ''}${oneLine(text)}\r\n`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+}

@@ -1,0 +1,266 @@
+// A session's view of its selected mailbox (RFC 3501 §2.3.1.2 message sequence numbers, §7.4 unilateral
+// responses, §7.4.1 EXPUNGE timing; RFC 7162 §3.2.4 MODSEQ in unsolicited FETCH). The view is what the
+// client has been told: store events for the mailbox are queued here and only change sequence numbers when
+// they are flushed as `* n EXISTS` / `* n RECENT` / `* n FETCH` / `* n EXPUNGE`.
+import { untagged } from '../protocol/response-writer.ts';
+import type { ImapValue, SequenceSet } from '../protocol/protocol-types.ts';
+import type { MailboxChange, MailStoreApi } from '../../store/store-types.ts';
+import { ImapError } from './imap-error.ts';
+
+export interface SelectedMailboxOptions {
+  store: MailStoreApi;
+  mailboxId: number;
+  /** EXAMINE, or a mailbox the user may not change. */
+  readOnly: boolean;
+  /** The session's origin object: its own flag changes are not echoed. */
+  origin: object;
+}
+
+export interface FlushOptions {
+  /** False while a FETCH/STORE/SEARCH without UID runs or just ran (RFC 3501 §7.4.1). */
+  allowExpunge: boolean;
+  /** Adds `MODSEQ (n)` to unsolicited FETCH responses (RFC 7162 §3.2.4). */
+  condstore: boolean;
+}
+
+export class SelectedMailbox {
+  readonly mailboxId: number;
+  readonly readOnly: boolean;
+  /** Uids this session reports as `\Recent` (claimed by its SELECT or by later arrivals while selected). */
+  readonly recentUids = new Set<number>();
+  /** Called (outside the store's call stack) whenever a change is queued; IDLE uses it to push at once. */
+  onChange: (() => void) | undefined;
+
+  readonly #store: MailStoreApi;
+  readonly #origin: object;
+  /** Uids in sequence order, as the client knows them. */
+  readonly #uids: number[] = [];
+  readonly #present = new Set<number>();
+  #unsubscribe: (() => void) | undefined;
+  // Pending changes, applied at the next flush.
+  readonly #pendingExists = new Set<number>();
+  readonly #pendingExpunge = new Set<number>();
+  readonly #pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
+  #gone = false;
+  #lastReportedRecent = 0;
+  #notifyScheduled = false;
+
+  /** Subscribes to the store, then lists the mailbox, so no change between the two is lost. */
+  constructor(options: SelectedMailboxOptions) {
+    this.#store = options.store;
+    this.mailboxId = options.mailboxId;
+    this.readOnly = options.readOnly;
+    this.#origin = options.origin;
+    this.#unsubscribe = this.#store.subscribe(this.mailboxId, (change) => this.#queue(change));
+    for (const message of this.#store.listMessages(this.mailboxId)) this.#append(message.uid);
+    // Arrivals the listing already contains must not be announced twice.
+    for (const uid of this.#pendingExists) if (this.#present.has(uid)) this.#pendingExists.delete(uid);
+  }
+
+  /** SELECT (not EXAMINE) claims the unclaimed \Recent messages for this session (RFC 3501 §2.3.2). */
+  claimRecent(): void {
+    for (const uid of this.#store.claimRecent(this.mailboxId)) this.recentUids.add(uid);
+    this.#lastReportedRecent = this.recentUids.size;
+  }
+
+  /** EXAMINE reports the unclaimed \Recent messages as recent but leaves them for a later SELECT. */
+  showRecentWithoutClaiming(firstRecentUid: number): void {
+    for (const uid of this.#uids) if (uid >= firstRecentUid) this.recentUids.add(uid);
+    this.#lastReportedRecent = this.recentUids.size;
+  }
+
+  /** Number of messages the client knows of (the last EXISTS). */
+  get exists(): number {
+    return this.#uids.length;
+  }
+
+  /** Uids in sequence order (index 0 is sequence number 1). */
+  get uids(): readonly number[] {
+    return this.#uids;
+  }
+
+  /** True once the mailbox was deleted underneath the session. */
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  sequenceOf(uid: number): number | undefined {
+    if (!this.#present.has(uid)) return undefined;
+    const index = binarySearch(this.#uids, uid);
+    return index >= 0 ? index + 1 : undefined;
+  }
+
+  uidAt(sequence: number): number | undefined {
+    return this.#uids[sequence - 1];
+  }
+
+  /** True when another session expunged the message and this client has not been told yet. */
+  isExpungePending(uid: number): boolean {
+    return this.#pendingExpunge.has(uid);
+  }
+
+  /**
+   * Resolves a sequence set to messages in ascending sequence order, without duplicates.
+   * UID sets: `*` is the highest uid; uids not in the mailbox are skipped (RFC 3501 §6.4.8).
+   * Sequence sets: `*` is the last message; a number beyond the last message is `BAD Invalid messageset`.
+   */
+  resolve(set: SequenceSet, byUid: boolean): Array<{ seq: number; uid: number }> {
+    const count = this.#uids.length;
+    const chosen = new Set<number>(); // sequence numbers
+    if (byUid) {
+      const highest = count > 0 ? this.#uids[count - 1]! : 0;
+      for (const range of set.ranges) {
+        if (count === 0) break;
+        const start = range.start === '*' ? highest : range.start;
+        const end = range.end === '*' ? highest : range.end;
+        const low = Math.min(start, end);
+        const high = Math.max(start, end);
+        // Walk the (sorted) uid list from the first uid >= low.
+        for (let index = lowerBound(this.#uids, low); index < count && this.#uids[index]! <= high; index++) {
+          chosen.add(index + 1);
+        }
+      }
+    } else {
+      for (const range of set.ranges) {
+        const start = range.start === '*' ? count : range.start;
+        const end = range.end === '*' ? count : range.end;
+        const touchesStar = range.start === '*' || range.end === '*';
+        // `*` in an empty mailbox (`1:*` from a client that did not look) selects nothing rather than failing.
+        if (count === 0 && touchesStar) continue;
+        const low = Math.min(start, end);
+        const high = Math.max(start, end);
+        if (low < 1 || (high > count && !touchesStar)) throw new ImapError('BAD', 'Invalid messageset');
+        for (let sequence = low; sequence <= Math.min(high, count); sequence++) chosen.add(sequence);
+      }
+    }
+    return [...chosen].sort((a, b) => a - b).map((seq) => ({ seq, uid: this.#uids[seq - 1]! }));
+  }
+
+  /** True when changes wait to be written. */
+  get hasPendingChanges(): boolean {
+    return this.#pendingExists.size > 0 || this.#pendingExpunge.size > 0 || this.#pendingFlags.size > 0;
+  }
+
+  /**
+   * Writes the queued changes through `write` and applies them to the view: EXPUNGEs first (when allowed),
+   * then FETCH for flag changes of known messages, then one EXISTS (and RECENT) for the arrivals.
+   */
+  flush(write: (bytes: Buffer) => void, options: FlushOptions): void {
+    if (options.allowExpunge && this.#pendingExpunge.size > 0) {
+      // Highest sequence first: every number sent is still valid for the client when it reads it.
+      const expunged = [...this.#pendingExpunge].sort((a, b) => b - a);
+      this.#pendingExpunge.clear();
+      for (const uid of expunged) {
+        this.#pendingFlags.delete(uid);
+        if (this.#pendingExists.delete(uid)) continue; // never announced: nothing to tell
+        const sequence = this.sequenceOf(uid);
+        if (sequence === undefined) continue;
+        this.#uids.splice(sequence - 1, 1);
+        this.#present.delete(uid);
+        this.recentUids.delete(uid);
+        write(untagged(sequence, { atom: 'EXPUNGE' }));
+      }
+      if (this.recentUids.size < this.#lastReportedRecent) this.#lastReportedRecent = this.recentUids.size;
+    }
+    for (const [uid, change] of [...this.#pendingFlags].sort((a, b) => a[0] - b[0])) {
+      const sequence = this.sequenceOf(uid);
+      if (sequence === undefined) {
+        // Not announced yet: the client will fetch current flags after the EXISTS.
+        if (!this.#pendingExists.has(uid)) this.#pendingFlags.delete(uid);
+        continue;
+      }
+      this.#pendingFlags.delete(uid);
+      const flags = change.flags.map((flag) => ({ atom: flag }));
+      if (this.recentUids.has(uid)) flags.push({ atom: '\\Recent' });
+      const items: ImapValue[] = [{ atom: 'FLAGS' }, flags, { atom: 'UID' }, uid];
+      if (options.condstore) items.push({ atom: 'MODSEQ' }, [change.modseq]);
+      write(untagged(sequence, { atom: 'FETCH' }, items));
+    }
+    if (this.#pendingExists.size > 0) {
+      const arrivals = [...this.#pendingExists].sort((a, b) => a - b);
+      this.#pendingExists.clear();
+      for (const uid of arrivals) this.#append(uid);
+      // Only one session sees a message as \Recent: a read-write selection claims arrivals for itself.
+      if (!this.readOnly) for (const uid of this.#store.claimRecent(this.mailboxId)) this.recentUids.add(uid);
+      write(untagged(this.#uids.length, { atom: 'EXISTS' }));
+      if (this.recentUids.size !== this.#lastReportedRecent) {
+        this.#lastReportedRecent = this.recentUids.size;
+        write(untagged(this.recentUids.size, { atom: 'RECENT' }));
+      }
+      // Flags that changed between arrival and announcement are part of what the client now fetches.
+      for (const uid of arrivals) this.#pendingFlags.delete(uid);
+    }
+  }
+
+  /** Forgets every queued change (CLOSE expunges silently, RFC 3501 §6.4.2). */
+  discardPending(): void {
+    this.#pendingExists.clear();
+    this.#pendingExpunge.clear();
+    this.#pendingFlags.clear();
+  }
+
+  /** Stops listening to the store; the view is dead afterwards. */
+  close(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.onChange = undefined;
+  }
+
+  #append(uid: number): void {
+    if (this.#present.has(uid)) return;
+    const last = this.#uids[this.#uids.length - 1];
+    if (last === undefined || uid > last) this.#uids.push(uid);
+    else this.#uids.splice(lowerBound(this.#uids, uid), 0, uid); // cannot happen with ascending uids
+    this.#present.add(uid);
+  }
+
+  #queue(change: MailboxChange): void {
+    switch (change.kind) {
+      case 'exists':
+        for (const uid of change.uids) if (!this.#present.has(uid)) this.#pendingExists.add(uid);
+        break;
+      case 'flags':
+        // Our own STORE already answered with FETCH (or was .SILENT): echoing would repeat or contradict it.
+        if (change.origin === this.#origin) return;
+        for (const message of change.messages) {
+          this.#pendingFlags.set(message.uid, { flags: message.flags, modseq: message.modseq });
+        }
+        break;
+      case 'expunge':
+        // Our own EXPUNGE/MOVE is reported through this queue too: one place computes sequence numbers.
+        for (const uid of change.uids) this.#pendingExpunge.add(uid);
+        break;
+      case 'gone':
+        // RENAME keeps the mailbox id: only a deleted mailbox is really gone.
+        if (this.#store.getMailboxById(this.mailboxId) === undefined) this.#gone = true;
+        break;
+    }
+    this.#scheduleNotify();
+  }
+
+  #scheduleNotify(): void {
+    if (this.#notifyScheduled || !this.onChange) return;
+    this.#notifyScheduled = true;
+    // Never write from inside the store's emit loop: batch the burst, then tell the session.
+    queueMicrotask(() => {
+      this.#notifyScheduled = false;
+      this.onChange?.();
+    });
+  }
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function binarySearch(sorted: readonly number[], value: number): number {
+  const index = lowerBound(sorted, value);
+  return sorted[index] === value ? index : -1;
+}
