@@ -1,0 +1,80 @@
+// Matching helpers for RFC 3501 §6.4.4 SEARCH: HEADER/FROM/SUBJECT/... (decoded header values), BODY and TEXT
+// (decoded text parts), and SENT* (the Date header). Matching is a case-insensitive substring test.
+
+import { decodeCharset } from './charset-decode.ts';
+import { decodeEncodedWords } from './encoded-words.ts';
+import { findFields, type HeaderField } from './header-fields.ts';
+import type { MimePart } from './mime-tree.ts';
+import { decodeTransferEncoding } from './transfer-decoding.ts';
+
+function fold(text: string): string {
+  return text.toLowerCase();
+}
+
+/** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
+ *  requires the field to exist, RFC 3501 §6.4.4 HEADER). */
+export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
+  const fields = findFields(tree.headers, fieldName);
+  if (fields.length === 0) return false;
+  if (needle.length === 0) return true;
+  const wanted = fold(needle);
+  return fields.some((field) => fold(decodeEncodedWords(field.value)).includes(wanted));
+}
+
+function headerText(headers: HeaderField[]): string {
+  return headers.map((field) => `${field.name}: ${decodeEncodedWords(field.value)}`).join('\n');
+}
+
+/** Decoded text of every text/* part under `part` (charset and transfer encoding undone), and of embedded messages'
+ *  headers; non-text parts (images, archives) are not searched. */
+function collectText(raw: Buffer, part: MimePart, out: string[]): void {
+  if (part.contentType.type === 'multipart') {
+    for (const child of part.children) collectText(raw, child, out);
+    return;
+  }
+  if (part.embedded) {
+    out.push(headerText(part.embedded.headers));
+    collectText(raw, part.embedded, out);
+    return;
+  }
+  if (part.contentType.type !== 'text') return;
+  const bytes = decodeTransferEncoding(raw.subarray(part.body.start, part.body.end), part.transferEncoding);
+  out.push(decodeCharset(bytes, part.contentType.params['charset']));
+}
+
+/** BODY: needle in the decoded body text; TEXT: in the decoded header or body text. */
+export function textMatches(raw: Buffer, tree: MimePart, needle: string, where: 'BODY' | 'TEXT'): boolean {
+  if (needle.length === 0) return true;
+  const texts: string[] = where === 'TEXT' ? [headerText(tree.headers)] : [];
+  collectText(raw, tree, texts);
+  const wanted = fold(needle);
+  return texts.some((text) => fold(text).includes(wanted));
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** The Date header (RFC 5322 §3.3) as an instant, or null when absent or unparseable. */
+export function sentDate(tree: MimePart, _raw: Buffer): Date | null {
+  const field = findFields(tree.headers, 'Date')[0];
+  if (!field) return null;
+  const cleaned = field.value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const instant = new Date(cleaned);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+/** The calendar day of the Date header as written, `YYYY-MM-DD`, ignoring time and zone as RFC 3501 §6.4.4
+ *  SENTBEFORE/SENTON/SENTSINCE require; falls back to the UTC day of `sentDate`; null without a usable date. */
+export function sentDay(tree: MimePart, raw: Buffer): string | null {
+  const field = findFields(tree.headers, 'Date')[0];
+  if (!field) return null;
+  const match = /(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{2,4})/.exec(field.value);
+  const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
+  if (match && month !== -1) {
+    let year = Number(match[3]);
+    if (match[3]!.length === 2) year += year < 50 ? 2000 : 1900; // RFC 5322 §4.3 obsolete two-digit year
+    else if (match[3]!.length === 3) year += 1900;
+    return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
+  }
+  const instant = sentDate(tree, raw);
+  return instant ? instant.toISOString().slice(0, 10) : null;
+}
