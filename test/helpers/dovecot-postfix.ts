@@ -26,7 +26,17 @@ export function dovecotPostfixUnavailable(): string | undefined {
   return undefined;
 }
 
-export async function startDovecotPostfix(options: { domain: string; users: Array<{ name: string; password: string }> }): Promise<DovecotPostfix> {
+export interface DovecotPostfixOptions {
+  domain: string;
+  users: Array<{ name: string; password: string }>;
+  /**
+   * Concurrent IMAP sessions Dovecot must hold (one imap process each). Dovecot's defaults (100 processes
+   * per service, 10 connections per user and IP) suit tests; the benchmarks raise them. Default: defaults.
+   */
+  maxImapSessions?: number;
+}
+
+export async function startDovecotPostfix(options: DovecotPostfixOptions): Promise<DovecotPostfix> {
   const unavailable = dovecotPostfixUnavailable();
   if (unavailable) throw new Error(unavailable);
   const directory = mkdtempSync(path.join(os.tmpdir(), 'mailswarm-dovecot-postfix-'));
@@ -61,7 +71,7 @@ export async function startDovecotPostfix(options: { domain: string; users: Arra
   };
 }
 
-function writeDovecotConfig(directory: string, options: { domain: string; users: Array<{ name: string; password: string }> }, imapPort: number, lmtpPort: number): string {
+function writeDovecotConfig(directory: string, options: DovecotPostfixOptions, imapPort: number, lmtpPort: number): string {
   const run = path.join(directory, 'dovecot-run');
   const mail = path.join(directory, 'mail');
   mkdirSync(run, { recursive: true });
@@ -139,10 +149,25 @@ service auth {
 protocol lmtp {
   auth_username_format = %Lu
 }
-`;
+${options.maxImapSessions === undefined ? '' : sessionLimits(options.maxImapSessions)}`;
   const file = path.join(directory, 'dovecot.conf');
   writeFileSync(file, config);
   return file;
+}
+
+/** Raises the process and client limits so `sessions` IMAP clients (plus room for logins) fit. */
+function sessionLimits(sessions: number): string {
+  const processes = sessions + 100;
+  return `default_process_limit = ${processes}
+default_client_limit = ${processes * 2}
+mail_max_userip_connections = ${sessions}
+service imap {
+  process_limit = ${processes}
+}
+service anvil {
+  client_limit = ${processes * 2 + 100}
+}
+`;
 }
 
 function writePostfixConfig(directory: string, options: { domain: string; users: Array<{ name: string }> }, lmtpPort: number, submissionPort: number, smtpPort: number): string {
