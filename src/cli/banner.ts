@@ -38,7 +38,7 @@ export function formatBanner(facts: BannerFacts): string {
   lines.push(
     '',
     'Give the swarm a task:',
-    `  echo "Please build X" | mailswarm send --to ${firstAgent} --subject "Task"`,
+    `  echo "Please build X" | npx mailswarm send --to ${firstAgent} --subject "Task"`,
     `  swaks --server ${host}:${ports.smtp} --to ${firstAgent}@${config.domain} --header "Subject: Task" --body "Please build X"`,
   );
   return lines.join('\n');

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, CliError } from './cli-options.ts';
 import { registerAccountsCommand } from './commands/accounts-command.ts';
+import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerAgentsCommand } from './commands/agents-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
 import { registerSendCommand } from './commands/send-command.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerTailCommand(program);
   registerStatusCommand(program);
   registerAccountsCommand(program);
+  registerAuditCommand(program);
   registerInitCommand(program);
   return program;
 }

@@ -1,6 +1,6 @@
 // The one-shot CLI commands as a user runs them: --help everywhere, config errors naming file and field,
 // `accounts` printing (and keeping) generated agent passwords, `init` scaffolding a runnable folder.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,5 +101,22 @@ describe('mailswarm CLI', () => {
     expect(noBody.stderr).toContain('no message body');
     const nobody = runCli(['send', '--to', 'builder', '--from', 'zed', '--body', 'x', '--data', directory]);
     expect(nobody.stderr).toContain('--from zed: no such human');
+  });
+
+  it('refuses at start a model that does not parse, or a vendor without key when fallback is off', () => {
+    writeFileSync(path.join(directory, 'mailswarm.yaml'), 'ports: { imap: 0, submission: 0, smtp: 0, web: 0 }\n');
+    mkdirSync(path.join(directory, 'agents'));
+    const agentFile = path.join(directory, 'agents', 'odd.md');
+    writeFileSync(agentFile, '---\nname: odd\nmodel: claude-without-vendor\nrole: x\n---\nhi\n');
+    const badSpec = runCli(['up'], { cwd: directory });
+    expect(badSpec.status).toBe(2);
+    expect(badSpec.stderr).toContain('odd.md: field "model"');
+    expect(badSpec.stderr).toContain('claude-without-vendor');
+
+    writeFileSync(agentFile, '---\nname: odd\nmodel: anthropic:claude-sonnet-5-5\nrole: x\n---\nhi\n');
+    const noKey = runCli(['up', '--no-offline-fallback'], { cwd: directory, env: { ANTHROPIC_API_KEY: '' } });
+    expect(noKey.status).toBe(2);
+    expect(noKey.stderr).toContain('ANTHROPIC_API_KEY');
+    expect(existsSync(path.join(directory, 'data', 'mail.sqlite'))).toBe(false); // refused before anything started
   });
 });

@@ -25,10 +25,12 @@ export function formatStatus(status: StatusSnapshot, now: Date): string {
     return lines.join('\n');
   }
   const rows = status.agents.map((agent) => [agent.name, agent.state, describeAge(agent.lastActivity, now), String(agent.turnsToday), agent.tokensToday.total.toLocaleString('en-US'), agent.model]);
+  const pauses = status.agents.filter((agent) => agent.pausedReason).map((agent) => `  ${agent.name}: ${agent.pausedReason}`);
   const header = ['AGENT', 'STATE', 'LAST ACTIVITY', 'TURNS', 'TOKENS TODAY', 'MODEL'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]) => row.map((cell, column) => (column === 3 || column === 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   lines.push('', format(header), ...rows.map(format));
+  if (pauses.length > 0) lines.push('', 'Paused by the post office (its mail is held):', ...pauses);
   if (status.heldMessages !== undefined) lines.push('', `held messages: ${status.heldMessages}`);
   return lines.join('\n');
 }

@@ -66,9 +66,12 @@ export async function startLiveViewServer(options: { host: string; port: number;
   function openStream(request: http.IncomingMessage, response: http.ServerResponse, url: URL): void {
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     response.write('retry: 2000\n\n');
-    const lastEventId = Number(request.headers['last-event-id']);
+    const lastEventHeader = request.headers['last-event-id'];
+    const lastEventId = Number(lastEventHeader);
     const backlog = Math.min(Number(url.searchParams.get('backlog') ?? 0) || 0, MAX_BACKLOG_QUERY);
-    const catchUp = Number.isInteger(lastEventId) && lastEventId >= 0 && request.headers['last-event-id'] !== undefined ? activity.eventsAfter(lastEventId) : activity.recentMessages(backlog);
+    // An id above our newest comes from an earlier `mailswarm up`: the client starts over with the backlog.
+    const resuming = lastEventHeader !== undefined && Number.isInteger(lastEventId) && lastEventId >= 0 && lastEventId <= activity.latestSequence;
+    const catchUp = resuming ? activity.eventsAfter(lastEventId) : activity.recentMessages(backlog);
     for (const event of catchUp) response.write(formatEvent(event));
     streams.add(response);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);

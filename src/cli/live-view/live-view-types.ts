@@ -12,9 +12,20 @@ export interface AgentStatus {
   state: AgentState;
   /** ISO time of the agent's last turn, state change, skipped mail or mail it sent or received; null if none yet. */
   lastActivity: string | null;
-  /** Tokens spent since 00:00 UTC today, summed from finished turns of this process. */
+  /** Tokens spent since 00:00 UTC today: the larger of this process's finished turns and the post office's
+   *  durable count (which survives restarts), when the post office keeps one. */
   tokensToday: { input: number; output: number; total: number };
+  /** Turns finished since 00:00 UTC today by this process. */
   turnsToday: number;
+  /** Why the post office holds this agent's mail (a guard rail or a human paused it); null when it does not. */
+  pausedReason: string | null;
+}
+
+/** What the post office's guard rails report (structurally GuardRails.status() of src/postoffice/guards). */
+export interface GovernanceFacts {
+  heldCount: number;
+  pausedAgents: Array<{ agent: string; reason: string }>;
+  tokensToday: Array<{ agent: string; inputTokens: number; outputTokens: number }>;
 }
 
 export interface StatusSnapshot {
@@ -25,7 +36,7 @@ export interface StatusSnapshot {
   agents: AgentStatus[];
   /** Messages counted by the live view since it started (each Message-ID once). */
   messagesSeen: number;
-  /** Mail held by the guard rails for a human's approval; absent until the guard rails exist. */
+  /** Mail held by the guard rails for a human's approval; absent when the post office has no guard rails. */
   heldMessages?: number;
 }
 

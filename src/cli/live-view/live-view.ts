@@ -3,6 +3,7 @@
 import type { Logger } from '../../logger.ts';
 import type { PostOffice } from '../../postoffice/post-office.ts';
 import type { Swarm } from '../../swarm/swarm-runtime.ts';
+import type { GovernanceFacts } from './live-view-types.ts';
 import { watchDeliveries } from './delivery-watcher.ts';
 import { startLiveViewServer } from './live-view-server.ts';
 import { SwarmActivity } from './swarm-activity.ts';
@@ -25,12 +26,25 @@ export interface StartLiveViewOptions {
   logger: Logger;
   /** Messages already in the INBOXes shown at start (default 200), so a restarted view is not empty. */
   history?: number;
+  /** The post office's guard rails (held mail, pauses, durable token counts), e.g. () => postOffice.guards.status(). */
+  governance?: () => GovernanceFacts;
 }
 
 export async function startLiveView(options: StartLiveViewOptions): Promise<LiveView> {
   const logger = options.logger.child({ component: 'live-view' });
   const { postOffice } = options;
-  const activity = new SwarmActivity({ domain: options.domain, postOffice: { host: postOffice.host, ports: postOffice.ports } });
+  // A failing guard-rails read must not break the swarm's event emitter or /api/status: log it, show without.
+  const readGovernance = options.governance
+    ? () => {
+        try {
+          return options.governance!();
+        } catch (error) {
+          logger.error({ err: error }, 'live view could not read the guard rails status');
+          return undefined;
+        }
+      }
+    : undefined;
+  const activity = new SwarmActivity({ domain: options.domain, postOffice: { host: postOffice.host, ports: postOffice.ports }, governance: readGovernance });
   activity.attachSwarm(options.swarm);
   const watcher = watchDeliveries({
     store: postOffice.store,

@@ -2,10 +2,11 @@
 // today (from the swarm runtime's events), and the messages seen flowing between mailboxes (from the
 // delivery watcher). Keeps a bounded backlog of LiveEvents so a page or `mailswarm tail` that connects later
 // (or reconnects with Last-Event-ID, per the SSE spec) can catch up; emits 'event' for each new one.
+// When the post office has guard rails, their held-mail count, pauses and durable token counts join in.
 import { EventEmitter } from 'node:events';
 import type { Swarm } from '../../swarm/swarm-runtime.ts';
 import type { DeliveredMail } from './delivery-watcher.ts';
-import type { AgentStatus, LiveEvent, MessageEvent, StatusSnapshot } from './live-view-types.ts';
+import type { AgentStatus, GovernanceFacts, LiveEvent, MessageEvent, StatusSnapshot } from './live-view-types.ts';
 
 interface AgentRecord {
   name: string;
@@ -26,6 +27,8 @@ export interface SwarmActivityOptions {
   /** Events kept for late subscribers. */
   backlogSize?: number;
   now?: () => Date;
+  /** The guard rails' view (held mail, paused agents, durable token counts), read on each status. */
+  governance?: (() => GovernanceFacts | undefined) | undefined;
 }
 
 /** Thread ids remembered per Message-ID, so a reply joins its parent's thread even with short References. */
@@ -106,20 +109,28 @@ export class SwarmActivity extends EventEmitter<{ event: [LiveEvent] }> {
   }
 
   snapshot(): StatusSnapshot {
+    const governance = this.#options.governance?.();
     return {
       domain: this.#options.domain,
       startedAt: this.#startedAt.toISOString(),
       postOffice: this.#options.postOffice,
-      agents: [...this.#agents.values()].map((record) => this.#status(record)),
+      agents: [...this.#agents.values()].map((record) => this.#status(record, governance)),
       messagesSeen: this.#messagesSeen,
+      ...(governance ? { heldMessages: governance.heldCount } : {}),
     };
   }
 
-  /** Backlog events with a sequence above `sequence` (for Last-Event-ID), or the last `count` when given. */
+  /** Sequence number of the newest event (0 before the first). */
+  get latestSequence(): number {
+    return this.#sequence;
+  }
+
+  /** Backlog events with a sequence above `sequence` (an SSE client resuming with Last-Event-ID). */
   eventsAfter(sequence: number): LiveEvent[] {
     return this.#backlog.filter((event) => event.sequence > sequence);
   }
 
+  /** The last `count` message events of the backlog (what a new client sees first). */
   recentMessages(count: number): LiveEvent[] {
     return count <= 0 ? [] : this.#backlog.filter((event) => event.type === 'message').slice(-count);
   }
@@ -132,19 +143,28 @@ export class SwarmActivity extends EventEmitter<{ event: [LiveEvent] }> {
     // The runtime is the truth for the state; events only tell us when to look.
     record.state = this.#swarm?.agents.find((handle) => handle.name === agentName)?.state() ?? record.state;
     record.lastActivity = this.#now();
-    this.#publish({ type: 'agent-state', sequence: ++this.#sequence, time: record.lastActivity.toISOString(), agent: this.#status(record) });
+    this.#publish({ type: 'agent-state', sequence: ++this.#sequence, time: record.lastActivity.toISOString(), agent: this.#status(record, this.#options.governance?.()) });
   }
 
-  #status(record: AgentRecord): AgentStatus {
+  #status(record: AgentRecord, governance: GovernanceFacts | undefined): AgentStatus {
     this.#rollDay(record);
+    // The guard rails name agents by name or address; either identifies the record.
+    const isThisAgent = (agent: string) => [record.name, record.address].includes(agent.toLowerCase());
+    const pause = governance?.pausedAgents.find((entry) => isThisAgent(entry.agent));
+    const durable = governance?.tokensToday.find((entry) => isThisAgent(entry.agent));
+    const runtimeTotal = record.inputTokens + record.outputTokens;
+    const durableTotal = durable ? durable.inputTokens + durable.outputTokens : 0;
+    // The runtime sees every turn of this process; the post office's count survives restarts. Show the larger.
+    const tokens = durable && durableTotal > runtimeTotal ? { input: durable.inputTokens, output: durable.outputTokens } : { input: record.inputTokens, output: record.outputTokens };
     return {
       name: record.name,
       address: record.address,
       model: record.model,
-      state: record.state,
+      state: pause ? 'paused' : record.state,
       lastActivity: record.lastActivity?.toISOString() ?? null,
-      tokensToday: { input: record.inputTokens, output: record.outputTokens, total: record.inputTokens + record.outputTokens },
+      tokensToday: { ...tokens, total: tokens.input + tokens.output },
       turnsToday: record.turns,
+      pausedReason: pause?.reason ?? null,
     };
   }
 

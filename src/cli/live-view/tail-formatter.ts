@@ -13,6 +13,8 @@ export class TailFormatter {
   readonly #domain: string;
   readonly #depthOf = new Map<string, number>();
   readonly #threads = new Set<string>();
+  /** Last printed "state tokens" per agent: the runtime reports one change through several events. */
+  readonly #lastState = new Map<string, string>();
   readonly #timeZone: string | undefined;
 
   constructor(options: { domain: string; timeZone?: string }) {
@@ -36,8 +38,11 @@ export class TailFormatter {
     return `${this.#clock(message.time)}  ${INDENT.repeat(depth)}${route}  ${oneLine(message.subject) || '(no subject)'}`;
   }
 
-  #formatState(event: AgentStateEvent): string {
+  #formatState(event: AgentStateEvent): string | undefined {
     const { agent } = event;
+    const key = `${agent.state} ${agent.tokensToday.total}`;
+    if (this.#lastState.get(agent.name) === key) return undefined;
+    this.#lastState.set(agent.name, key);
     return `${this.#clock(event.time)}  [${agent.name} is ${agent.state}; ${agent.tokensToday.total} tokens today]`;
   }
 
@@ -60,5 +65,5 @@ export class TailFormatter {
 
 /** Subjects are one line on the terminal: folded or control characters would break the layout. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }

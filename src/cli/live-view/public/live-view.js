@@ -6,6 +6,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 640;
 const HEIGHT = 420;
 const FRESH_MS = 4000;
+/** Messages kept for the list (edge counts keep growing); a long session must not grow the page forever. */
+const MAX_MESSAGES = 2000;
 
 const view = {
   status: null,
@@ -47,6 +49,9 @@ function renderHeader() {
   $('#domain').textContent = `@${status.domain}`;
   const { host, ports } = status.postOffice;
   $('#post-office').textContent = `IMAP ${host}:${ports.imap} · submission ${ports.submission} · inbound SMTP ${ports.smtp}`;
+  const held = $('#held');
+  held.hidden = status.heldMessages === undefined;
+  held.textContent = `${status.heldMessages ?? 0} held for approval`;
 }
 
 function renderAgents() {
@@ -56,7 +61,7 @@ function renderAgents() {
     const row = element('tr', { 'data-agent': agent.name, 'data-state': agent.state });
     row.append(element('td', {}, agent.name), element('td', {}, agent.model));
     const state = element('td');
-    state.append(element('span', { class: 'state', 'data-state': agent.state }, agent.state));
+    state.append(element('span', { class: 'state', 'data-state': agent.state, title: agent.pausedReason ?? '' }, agent.state));
     row.append(state, element('td', { class: 'last-activity', 'data-time': agent.lastActivity ?? '' }, ago(agent.lastActivity)));
     row.append(element('td', { class: 'number' }, agent.turnsToday), element('td', { class: 'number tokens' }, agent.tokensToday.total.toLocaleString()));
     body.append(row);
@@ -125,7 +130,9 @@ function renderGraph() {
     const agent = agentsByAddress.get(address);
     const group = element('svg:g', { class: 'node', 'data-address': address, 'data-kind': agent ? 'agent' : 'human', 'data-state': agent?.state ?? '' });
     group.append(element('svg:circle', { cx: position.x, cy: position.y, r: radius }));
-    group.append(element('svg:text', { x: position.x, y: position.y + radius + 14 }, shortName(address)));
+    // Names sit on the outside of the ellipse, where no edge runs.
+    const labelY = position.y < HEIGHT / 2 - 1 ? position.y - radius - 6 : position.y + radius + 14;
+    group.append(element('svg:text', { x: position.x, y: labelY }, shortName(address)));
     if (agent) group.append(element('svg:text', { x: position.x, y: position.y + 4 }, agent.state));
     nodesLayer.append(group);
   }
@@ -174,6 +181,7 @@ function renderMessages() {
 function addMessage(message) {
   if (view.messages.has(message.messageId)) return;
   view.messages.set(message.messageId, message);
+  if (view.messages.size > MAX_MESSAGES) view.messages.delete(view.messages.keys().next().value);
   view.messageCount += 1;
   const add = (to) => {
     if (!message.from || to === message.from) return;
@@ -233,8 +241,17 @@ async function start() {
     view.agents.set(agent.name, agent);
     redraw();
   });
-  // Relative times and the fresh-edge highlight age without new events.
-  setInterval(redraw, 5000);
+  // Relative times and the fresh-edge highlight age without new events; pauses by the guard rails and the
+  // held-mail count have no event of their own, so the status is read again now and then.
+  setInterval(async () => {
+    const fresh = await loadStatus().catch(() => null);
+    if (fresh && fresh.startedAt === view.status.startedAt) {
+      view.status = fresh;
+      for (const agent of fresh.agents) view.agents.set(agent.name, agent);
+      renderHeader();
+    }
+    redraw();
+  }, 5000);
 }
 
 start().catch((error) => {

@@ -1,0 +1,120 @@
+// Reads the repository's Dockerfile and docker-compose.yml the way Docker would, for the tests that check
+// them without a Docker engine: Dockerfile instructions (line continuations joined, stages split) and the
+// compose file with `${VAR:-default}` interpolated from a given environment (compose-spec interpolation).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export const REPO = path.resolve(import.meta.dirname, '../..');
+
+export interface DockerInstruction {
+  keyword: string;
+  /** Everything after the keyword, continuation lines joined. */
+  argument: string;
+}
+
+export interface DockerStage {
+  image: string;
+  name: string | undefined;
+  instructions: DockerInstruction[];
+}
+
+export function readDockerfile(file = path.join(REPO, 'Dockerfile')): DockerStage[] {
+  const logical: string[] = [];
+  let current = '';
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (/^\s*#/.test(line)) continue; // comments vanish even inside continuations, as in Docker
+    if (/\\\s*$/.test(line)) {
+      current += `${line.replace(/\\\s*$/, '')} `;
+      continue;
+    }
+    current += line;
+    if (current.trim() !== '') logical.push(current.trim());
+    current = '';
+  }
+  const stages: DockerStage[] = [];
+  for (const line of logical) {
+    const [, keyword, argument] = /^(\S+)\s*(.*)$/.exec(line)!;
+    const instruction = { keyword: keyword!.toUpperCase(), argument: argument!.trim() };
+    if (instruction.keyword === 'FROM') {
+      const [image, as, name] = instruction.argument.split(/\s+/);
+      stages.push({ image: image!, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+    } else {
+      if (stages.length === 0) throw new Error(`Dockerfile: ${instruction.keyword} before FROM`);
+      stages.at(-1)!.instructions.push(instruction);
+    }
+  }
+  return stages;
+}
+
+/** JSON (exec) form of CMD / ENTRYPOINT / HEALTHCHECK CMD, as Docker reads it. */
+export function execForm(argument: string): string[] {
+  const parsed = JSON.parse(argument) as unknown;
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) throw new Error(`not an exec-form array: ${argument}`);
+  return parsed;
+}
+
+export interface ComposeService {
+  build?: string | { context: string };
+  image?: string;
+  init?: boolean;
+  restart?: string;
+  command?: string[];
+  volumes?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+  networks?: Record<string, { aliases?: string[] }>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test?: string[]; disable?: boolean; interval?: string; retries?: number };
+}
+
+export interface ComposeFile {
+  name?: string;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+/** Compose-spec interpolation of ${VAR}, ${VAR:-default}, ${VAR-default} and $$. */
+export function interpolate(text: string, env: Record<string, string | undefined>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (whole, name: string | undefined, operator: string | undefined, fallback: string | undefined) => {
+    if (whole === '$$') return '$';
+    const value = env[name!];
+    if (operator === ':-') return value === undefined || value === '' ? fallback! : value;
+    if (operator === '-') return value === undefined ? fallback! : value;
+    return value ?? '';
+  });
+}
+
+/** Parses the YAML first, then interpolates string values, as compose does (so `${KEY:-}` is "", not null). */
+export function readCompose(env: Record<string, string | undefined> = {}, file = path.join(REPO, 'docker-compose.yml')): ComposeFile {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return interpolate(value, env);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+    return value;
+  };
+  return walk(parseYaml(readFileSync(file, 'utf8'))) as ComposeFile;
+}
+
+/** Variables the compose file reads from the environment / .env, with their defaults. */
+export function composeVariables(file = path.join(REPO, 'docker-compose.yml')): Map<string, string | undefined> {
+  const variables = new Map<string, string | undefined>();
+  for (const match of readFileSync(file, 'utf8').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g)) variables.set(match[1]!, match[2]);
+  return variables;
+}
+
+/** The option names (`--data`, `-c`) that `mailswarm [subcommand] --help` lists. */
+export function optionsInHelp(helpText: string): Set<string> {
+  const names = new Set<string>();
+  const optionsSection = helpText.split(/^Options:$/m)[1]?.split(/^Commands:$/m)[0] ?? '';
+  for (const match of optionsSection.matchAll(/^\s+((?:-\w, )?--[\w-]+)/gm)) {
+    for (const name of match[1]!.split(', ')) names.add(name);
+  }
+  return names;
+}
+
+/** Subcommands listed by `mailswarm --help`. */
+export function commandsInHelp(helpText: string): Set<string> {
+  const section = helpText.split(/^Commands:$/m)[1] ?? '';
+  return new Set([...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((match) => match[1]!));
+}
