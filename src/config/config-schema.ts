@@ -50,6 +50,26 @@ export const configSchema = z.strictObject({
       recipientsPerMessage: z.number().int().positive().default(100),
     })
     .prefault({}),
+  /** Loop and storm guards on mail submitted by agents, enforced by the post office (src/postoffice/guards). */
+  guards: z
+    .strictObject({
+      /** Agent hops per thread since the last human message; the mail that would exceed it is held. */
+      maxHops: z.number().int().positive().default(12),
+      /** Mails one agent may send into one thread per UTC day; further ones are held. */
+      repliesPerThreadPerDay: z.number().int().positive().default(10),
+      /** Token bucket per agent: `messages` mails per `perMinutes`, refilled continuously. */
+      sendRate: z
+        .strictObject({
+          messages: z.number().int().positive().default(30),
+          perMinutes: z.number().positive().default(10),
+        })
+        .prefault({}),
+      /** A text body identical (whitespace normalised) to one the same agent sent this recently is held. */
+      duplicateWindowMinutes: z.number().positive().default(60),
+      /** Input + output tokens per agent per UTC day; crossing it pauses the agent and tells the humans. */
+      dailyTokenBudget: z.number().int().positive().default(2_000_000),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log prompts and message bodies (off by default: they may hold private mail). */
   logContent: z.boolean().default(false),
@@ -58,3 +78,4 @@ export const configSchema = z.strictObject({
 export type MailswarmConfig = z.infer<typeof configSchema>;
 export type HumanConfig = z.infer<typeof humanSchema>;
 export type ListConfig = z.infer<typeof listSchema>;
+export type GuardsConfig = MailswarmConfig['guards'];

@@ -8,7 +8,10 @@ import type { MailswarmConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import { AccountDirectory } from './accounts/account-directory.ts';
 import type { AgentAccountSpec } from './accounts/account-specs.ts';
+import { GuardRails } from './guards/guard-rails.ts';
 import { startImapServer } from './imap/imap-server.ts';
+import { ensureJournalFolders, isJournalMailbox } from './journal/journal-folder.ts';
+import { MessageJournal } from './journal/message-journal.ts';
 import { startInboundServer } from './smtp/inbound-server.ts';
 import { createSmarthostRelay, type SmarthostRelay } from './smtp/smarthost-relay.ts';
 import type { RunningSmtpServer } from './smtp/smtp-listener.ts';
@@ -20,6 +23,10 @@ import { ensureSelfSignedCertificate } from './tls/self-signed.ts';
 export interface PostOffice {
   store: MailStoreApi;
   accounts: AccountDirectory;
+  /** Guard rails and governance state; `guards.status()` feeds `mailswarm status`. */
+  guards: GuardRails;
+  /** The hash-chained audit journal (`<dataDir>/journal.sqlite`). */
+  journal: MessageJournal;
   ports: { imap: number; submission: number; smtp: number };
   host: string;
   /** SHA-256 fingerprint of the STARTTLS certificate, for the operator to compare with the client's. */
@@ -60,18 +67,24 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
   try {
     const accounts = await AccountDirectory.open({ config, agents: options.agents });
     for (const account of accounts.list()) store.ensureAccount(account.address);
+    ensureJournalFolders(store, accounts);
+    const journal = MessageJournal.open(dataDir);
+    started.push({ name: 'journal', close: () => journal.close() });
     const tls = await ensureSelfSignedCertificate({ dataDir, domain: config.domain });
     let smarthost: SmarthostRelay | undefined;
     if (config.smarthost !== undefined) {
       smarthost = createSmarthostRelay(config.smarthost);
       started.push({ name: 'smarthost', close: () => smarthost!.close() });
     }
-    const common = { config, store, accounts, tls, logger: options.logger };
+    const common = { config, store, accounts, journal, tls, logger: options.logger };
     // IMAP before SMTP: by the time mail can arrive, clients can already watch for it; closed after SMTP.
-    const imap = await startImapServer({ host: config.host, port: config.ports.imap, store, accounts, tls, logger: options.logger });
+    const imap = await startImapServer({ host: config.host, port: config.ports.imap, store, accounts, tls, logger: options.logger, readOnlyMailboxes: isJournalMailbox });
     started.push({ name: 'imap', close: () => imap.close() });
     const imapPort = imap.port;
-    const submission: RunningSmtpServer = await startSubmissionServer({ ...common, smarthost });
+    // Loop/storm guards and governance by mail (<dataDir>/guards.sqlite); closed after the SMTP servers.
+    const guards = GuardRails.open({ dataDir, config: config.guards, store, accounts, journal, smarthost, logger: options.logger });
+    started.push({ name: 'guards', close: () => guards.close() });
+    const submission: RunningSmtpServer = await startSubmissionServer({ ...common, smarthost, guards });
     started.push({ name: 'submission', close: () => submission.close() });
     const inbound: RunningSmtpServer = await startInboundServer(common);
     started.push({ name: 'inbound', close: () => inbound.close() });
@@ -81,6 +94,8 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
     return {
       store,
       accounts,
+      guards,
+      journal,
       ports: { imap: imapPort, submission: submission.port, smtp: inbound.port },
       host: config.host,
       certificateFingerprint: tls.fingerprint,

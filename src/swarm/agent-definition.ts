@@ -8,6 +8,11 @@ import { z } from 'zod';
 export const wakePolicies = ['to', 'to+cc', 'all'] as const;
 export type WakePolicy = (typeof wakePolicies)[number];
 
+/** Whose mail may wake the agent (sender-trust.ts): configured humans, peer agents, strangers (inbound port). */
+export const trustedSenders = ['humans', 'peers', 'strangers'] as const;
+export type TrustedSender = (typeof trustedSenders)[number];
+export const defaultTrust: readonly TrustedSender[] = ['humans', 'peers'];
+
 const budgetsSchema = z.strictObject({
   /** Turns one agent may take in one thread per UTC day: the hard stop for mail loops between agents. */
   maxTurnsPerThreadPerDay: z.number().int().positive().default(20),
@@ -29,8 +34,10 @@ export const agentFrontMatterSchema = z.strictObject({
   maxTurnsPerThreadPerDay: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   maxToolStepsPerTurn: z.number().int().positive().optional(),
-  /** Reserved for the trust model (who may instruct the agent); accepted but not yet enforced. */
-  trust: z.unknown().optional(),
+  /** Whose mail may wake the agent: `[humans, peers]` by default; add `strangers` for the inbound port. */
+  trust: z
+    .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.enum(trustedSenders)).min(1, 'at least one of humans, peers, strangers'))
+    .optional(),
 });
 
 export interface AgentBudgets {
@@ -46,6 +53,8 @@ export interface AgentDefinition {
   model: string;
   role: string;
   wake: WakePolicy;
+  /** Whose mail may wake the agent (enforced by the runtime, sender-trust.ts); absent: defaultTrust. */
+  trust?: TrustedSender[] | undefined;
   baseURL: string | undefined;
   budgets: AgentBudgets;
   /** The Markdown body: persona and standing instructions. */
@@ -85,6 +94,7 @@ export function parseAgentDefinition(text: string, fileLabel: string): AgentDefi
     model: fields.model,
     role: fields.role.trim(),
     wake: fields.wake,
+    trust: [...new Set(fields.trust ?? defaultTrust)],
     baseURL: fields.baseURL,
     budgets: {
       maxTurnsPerThreadPerDay: fields.maxTurnsPerThreadPerDay ?? fields.budgets.maxTurnsPerThreadPerDay,

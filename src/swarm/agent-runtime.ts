@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.ts';
 import { ModelError, type LanguageModel, type TokenUsage } from '../providers/model.ts';
-import type { AgentDefinition } from './agent-definition.ts';
+import { defaultTrust, type AgentDefinition } from './agent-definition.ts';
 import type { Directory } from './directory.ts';
 import { MailboxConnection, type ImapServerOptions, type ReconnectPolicy } from './mailbox-connection.ts';
 import { listUnprocessed, markProcessed, recordRetry, resolveFolders, retryCountOf, searchUids, type FolderNames } from './mailbox-operations.ts';
@@ -16,6 +16,7 @@ import { threadRootOf, type StoredMail } from './parsed-mail.ts';
 import { addressedAs, buildSystemPrompt, buildTurnMessage } from './prompt-builder.ts';
 import { loadThread } from './thread-context.ts';
 import { runTurn } from './turn-loop.ts';
+import { trustRefusal } from './sender-trust.ts';
 import { swarmTools, type TurnToolContext } from './tools.ts';
 
 export type AgentState = 'idle' | 'thinking' | 'paused' | 'disconnected';
@@ -189,11 +190,15 @@ export class AgentRuntime extends EventEmitter {
 
   async #handleThread(root: string, group: StoredMail[]): Promise<void> {
     const client = this.#connection.client;
-    const triggering = group.filter((mail) => this.#wakesMe(mail));
+    const refusals = group.map((mail) => trustRefusal(mail, this.#options.definition.trust ?? defaultTrust, this.#options.directory));
+    const triggering = group.filter((mail, index) => refusals[index] === undefined && this.#wakesMe(mail));
     if (triggering.length === 0) {
-      // Copied only: keep it as context for later turns of this thread, but take no turn now.
+      // Copied only, or from a sender the agent does not trust: keep it as (fenced) context for later turns
+      // of this thread, but take no turn now.
       await markProcessed(client, group.map((mail) => mail.uid));
-      this.emit('mail-skipped', { agent: this.name, messageIds: group.map((mail) => mail.messageId), reason: `wake policy "${this.#options.definition.wake}"` });
+      const refusal = refusals.find((reason) => reason !== undefined);
+      const reason = refusal === undefined ? `wake policy "${this.#options.definition.wake}"` : `not trusted to wake: ${refusal}`;
+      this.emit('mail-skipped', { agent: this.name, messageIds: group.map((mail) => mail.messageId), reason });
       return;
     }
     if (await this.#overDailyBudget(root)) {
@@ -340,7 +345,7 @@ export class AgentRuntime extends EventEmitter {
     return mail.from.some((address) => address.address === this.#options.address);
   }
 
-  /** Cc with `wake: to` (or to+cc's non-addressed mail) does not wake; Bcc and list deliveries count as direct. */
+  /** Cc with `wake: to` does not wake; Bcc counts as direct, a copy through a list (List-Id) as Cc. */
   #wakesMe(mail: StoredMail): boolean {
     const wake = this.#options.definition.wake;
     if (wake === 'all') return true;

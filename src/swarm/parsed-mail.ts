@@ -31,6 +31,16 @@ export interface StoredMail {
   date: Date;
   subject: string;
   autoSubmitted: string | undefined;
+  /** X-Mailswarm-Trust stamped by the post office: 'untrusted' for mail from its inbound port. */
+  trust: string | undefined;
+  /** X-Mailswarm-Authenticated-As stamped by the post office: the account that submitted it (lower case). */
+  authenticatedAs: string | undefined;
+  /** Envelope sender recorded at delivery (Return-Path, RFC 5321 §4.4); '' for the null sender <>. */
+  returnPath: string | undefined;
+  /** Media type of the top-level Content-Type, lower case (text/plain when absent, RFC 2045 §5.2). */
+  contentType: string;
+  /** List-Id (RFC 2919) when the copy came through a mailing list such as team@. */
+  listId: string | undefined;
   /** X-Mailswarm-Agent of the writer, when an agent wrote it. */
   agent: string | undefined;
   /** New text only (quoted history removed). */
@@ -57,6 +67,11 @@ export async function parseStoredMail(source: Buffer, location: { folder: string
     date: parsed.date ?? new Date(0),
     subject: parsed.subject ?? '',
     autoSubmitted: headerText(parsed, 'auto-submitted'),
+    trust: firstHeaderLine(parsed, 'x-mailswarm-trust'),
+    authenticatedAs: firstHeaderLine(parsed, 'x-mailswarm-authenticated-as')?.toLowerCase(),
+    returnPath: returnPathOf(firstHeaderLine(parsed, 'return-path')),
+    contentType: (firstHeaderLine(parsed, 'content-type')?.split(';')[0]?.trim() || 'text/plain').toLowerCase(),
+    listId: firstHeaderLine(parsed, 'list-id'),
     agent: headerText(parsed, 'x-mailswarm-agent'),
     text: stripQuotedText(parsed.text ?? ''),
     attachments: parsed.attachments.map((attachment) => ({
@@ -114,6 +129,19 @@ function headerText(parsed: ParsedMail, name: string): string | undefined {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'object' && 'value' in value && typeof value.value === 'string') return value.value.trim();
   return String(value).trim();
+}
+
+/** The unfolded value of the first (topmost: the one our server wrote) field `name`, lower-case name. */
+function firstHeaderLine(parsed: ParsedMail, name: string): string | undefined {
+  const line = parsed.headerLines.find((header) => header.key === name)?.line;
+  if (line === undefined) return undefined;
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+function returnPathOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const angle = /<([^<>]*)>/.exec(value);
+  return (angle ? angle[1]! : value).trim().toLowerCase();
 }
 
 export function formatAddress(address: MailAddress): string {

@@ -33,7 +33,8 @@ export async function startLiveViewSwarm(): Promise<LiveViewSwarm> {
   const logger = testLogger();
   const config = configSchema.parse({ domain: DOMAIN, host: '127.0.0.1', dataDir, ports: { imap: 0, submission: 0, smtp: 0, web: 0 }, humans: [{ name: 'human', password: 'human-secret' }] });
   const definitions = AGENTS.map((agent) =>
-    parseAgentDefinition(`---\nname: ${agent.name}\nmodel: offline\nrole: ${agent.role}\nwake: to\n---\nYou are the ${agent.name}.\n`, `${agent.name}.md`),
+    // sendTask writes through the inbound port (untrusted), so the agents trust strangers.
+    parseAgentDefinition(`---\nname: ${agent.name}\nmodel: offline\nrole: ${agent.role}\nwake: to\ntrust: [humans, peers, strangers]\n---\nYou are the ${agent.name}.\n`, `${agent.name}.md`),
   );
   const passwords = new Map(AGENTS.map((agent) => [agent.name, `${agent.name}-secret`]));
   const postOffice = await startPostOffice({ config, agents: AGENTS.map((agent) => ({ name: agent.name, password: passwords.get(agent.name)! })), logger });

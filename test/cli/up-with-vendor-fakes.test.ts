@@ -30,7 +30,7 @@ describe('mailswarm up with every vendor pointed at its fake', () => {
     for (const agent of AGENTS) {
       writeFileSync(
         path.join(directory, 'agents', `${agent.name}.md`),
-        `---\nname: ${agent.name}\nmodel: ${agent.model}\nrole: answers tasks\n---\nYou answer tasks by email.\n`,
+        `---\nname: ${agent.name}\nmodel: ${agent.model}\nrole: answers tasks\ntrust: [humans, peers, strangers]\n---\nYou answer tasks by email.\n`, // tasks come through the inbound port
       );
     }
     writeFileSync(

@@ -10,7 +10,7 @@ import { MailStore } from '../../src/postoffice/store/mail-store.ts';
 import { startPostOfficeProcess } from './post-office-process.ts';
 
 function send(port: number, subject: string) {
-  const raw = `From: scout@swarm.local\r\nTo: alice@swarm.local\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@swarm.local>\r\n\r\nsurvives kill -9\r\n`;
+  const raw = `From: scout@swarm.local\r\nTo: alice@swarm.local\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@swarm.local>\r\n\r\nsurvives kill -9 (${subject})\r\n`;
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, auth: { user: 'scout', pass: 'scout-secret' }, tls: { rejectUnauthorized: false } });
   return { raw, sent: transport.sendMail({ envelope: { from: 'scout@swarm.local', to: ['alice@swarm.local'] }, raw }) };
 }

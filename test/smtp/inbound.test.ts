@@ -44,7 +44,7 @@ describe('inbound SMTP server', () => {
       const [stored] = fixture.messages(account);
       const { first, rest } = splitFirstField(stored!);
       expect(first).toMatch(/^Received: from mx\.example\.org \(\[127\.0\.0\.1\]\)\r\n\tby swarm\.local \(mailswarm\) with ESMTP id /);
-      expect(rest.toString()).toBe(`X-Mailswarm-Trust: untrusted\r\n${message}`);
+      expect(rest.toString()).toBe(`Return-Path: <outsider@example.org>\r\nX-Mailswarm-Trust: untrusted\r\n${message}`);
     }
   });
 
@@ -69,7 +69,7 @@ describe('inbound SMTP server', () => {
     for (const account of ['alice@swarm.local', 'bob@swarm.local']) {
       const stored = fixture.messages(account).at(-1)!.toString();
       expect(stored).toContain('Subject: bounce');
-      expect(splitFirstField(Buffer.from(stored)).rest.toString()).toBe('X-Mailswarm-Trust: untrusted\r\nFrom: alice@swarm.local\r\nSubject: bounce\r\n\r\nhi\r\n');
+      expect(splitFirstField(Buffer.from(stored)).rest.toString()).toBe('Return-Path: <>\r\nX-Mailswarm-Trust: untrusted\r\nFrom: alice@swarm.local\r\nSubject: bounce\r\n\r\nhi\r\n');
     }
     expect(fixture.messages('alice@swarm.local').filter((raw) => raw.toString().includes('Subject: bounce'))).toHaveLength(1);
   });
@@ -144,7 +144,7 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='mx.example.org'
     client.sendmail('outsider@example.org', ['alice@swarm.local'], b'Subject: over tls\\r\\n\\r\\nsecret\\r\\n')
 `;
     await run('python3', ['-c', python, String(fixture.inbound.port)]);
-    expect(fixture.messages('alice@swarm.local').at(-1)!.toString()).toMatch(/with ESMTPS id \S+\r\n\tfor <alice@swarm\.local>; [^\r]+\r\nX-Mailswarm-Trust: untrusted\r\nSubject: over tls\r\n/);
+    expect(fixture.messages('alice@swarm.local').at(-1)!.toString()).toMatch(/with ESMTPS id \S+\r\n\tfor <alice@swarm\.local>; [^\r]+\r\nReturn-Path: <outsider@example\.org>\r\nX-Mailswarm-Trust: untrusted\r\nSubject: over tls\r\n/);
   });
 
   it('stores 8-bit bodies, bare LFs and dot-stuffed lines exactly as the client meant them', async () => {
@@ -162,6 +162,6 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='mx.example.org'
     expect((await dialog.write(Buffer.concat([stuffed, Buffer.from('.\r\n')]))).code).toBe(250);
     dialog.close();
     const { rest } = splitFirstField(fixture.messages('bob@swarm.local').at(-1)!);
-    expect(rest.equals(Buffer.concat([Buffer.from('X-Mailswarm-Trust: untrusted\r\n'), body]))).toBe(true);
+    expect(rest.equals(Buffer.concat([Buffer.from('Return-Path: <outsider@example.org>\r\nX-Mailswarm-Trust: untrusted\r\n'), body]))).toBe(true);
   });
 });

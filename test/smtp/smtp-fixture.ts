@@ -13,6 +13,7 @@ import type { RunningSmtpServer } from '../../src/postoffice/smtp/smtp-listener.
 import { startSubmissionServer } from '../../src/postoffice/smtp/submission-server.ts';
 import { MailStore } from '../../src/postoffice/store/mail-store.ts';
 import { ensureSelfSignedCertificate } from '../../src/postoffice/tls/self-signed.ts';
+import { MessageJournal } from '../../src/postoffice/journal/message-journal.ts';
 
 export const DOMAIN = 'swarm.local';
 export const HUMANS = [
@@ -51,7 +52,8 @@ export async function startSmtpFixture(options: { overrides?: Record<string, unk
   const accounts = await AccountDirectory.open({ config, agents: AGENTS });
   for (const account of accounts.list()) store.ensureAccount(account.address);
   const tls = await ensureSelfSignedCertificate({ dataDir, domain: DOMAIN });
-  const common = { config, store, accounts, tls, logger: silentLogger };
+  const journal = MessageJournal.open(dataDir);
+  const common = { config, store, accounts, journal, tls, logger: silentLogger };
   const submission = await startSubmissionServer({ ...common, smarthost: options.smarthost });
   const inbound = await startInboundServer(common);
   return {
@@ -70,6 +72,7 @@ export async function startSmtpFixture(options: { overrides?: Record<string, unk
       await submission.close();
       await inbound.close();
       store.close();
+      journal.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

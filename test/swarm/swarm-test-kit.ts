@@ -12,12 +12,13 @@ import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
 import { parseStoredMail, type StoredMail } from '../../src/swarm/parsed-mail.ts';
 import type { MailBackend } from './mail-backends.ts';
 
-export function writeAgentsDir(agents: Array<{ name: string; role: string; wake?: string; model?: string }>): string {
+/** `trust` defaults to including strangers: the kit's human writes through the inbound port (untrusted). */
+export function writeAgentsDir(agents: Array<{ name: string; role: string; wake?: string; model?: string; trust?: string }>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailswarm-agents-'));
   for (const agent of agents) {
     writeFileSync(
       path.join(dir, `${agent.name}.md`),
-      `---\nname: ${agent.name}\nmodel: ${agent.model ?? 'offline'}\nrole: ${agent.role}\nwake: ${agent.wake ?? 'to'}\n---\nYou are the ${agent.name} of a small software team.\n`,
+      `---\nname: ${agent.name}\nmodel: ${agent.model ?? 'offline'}\nrole: ${agent.role}\nwake: ${agent.wake ?? 'to'}\ntrust: ${agent.trust ?? '[humans, peers, strangers]'}\n---\nYou are the ${agent.name} of a small software team.\n`,
     );
   }
   return dir;

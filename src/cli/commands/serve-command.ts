@@ -6,7 +6,8 @@ import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
 import { startPostOffice, type PostOffice } from '../../postoffice/post-office.ts';
 import type { AgentDefinition } from '../../swarm/agent-definition.ts';
 import { formatBanner } from '../banner.ts';
-import { loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
+import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
+import { MailingListConfigError } from '../../postoffice/lists/mailing-lists.ts';
 import { runUntilSignal } from '../shutdown.ts';
 import type { MailswarmConfig } from '../../config/config-schema.ts';
 import type { Logger } from '../../logger.ts';
@@ -26,7 +27,13 @@ export function registerServeCommand(program: Command): void {
 }
 
 export async function openPostOffice(config: MailswarmConfig, agents: AgentDefinition[], logger: Logger): Promise<PostOffice> {
-  return startPostOffice({ config, agents: agents.map((agent) => ({ name: agent.name, displayName: agent.displayName })), logger });
+  try {
+    return await startPostOffice({ config, agents: agents.map((agent) => ({ name: agent.name, displayName: agent.displayName })), logger });
+  } catch (error) {
+    // A list that clashes with an account, or names a member that does not exist: a config mistake.
+    if (error instanceof MailingListConfigError) throw new CliError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
 }
 
 export function bannerFor(config: MailswarmConfig, postOffice: PostOffice, agents: AgentDefinition[], notes: Map<string, string> = new Map(), webUrl?: string): string {

@@ -34,7 +34,7 @@ export function registerUpCommand(program: Command): void {
         logger,
       });
       // The live view has no login: it listens on loopback even when the post office listens wider.
-      const liveView = await startLiveView({ host: liveViewHost(config.host), port: config.ports.web, domain: config.domain, swarm, postOffice, logger }).catch(async (error: unknown) => {
+      const liveView = await startLiveView({ host: liveViewHost(config.host), port: config.ports.web, domain: config.domain, swarm, postOffice, logger, governance: () => postOffice.guards.status() }).catch(async (error: unknown) => {
         await swarm.stop();
         await postOffice.close();
         throw error;

@@ -4,7 +4,9 @@
 // Routing: every account receives its own mail. postmaster@<domain> (RFC 5321 §4.5.1) and abuse@<domain>
 // (RFC 2142) are delivered to every human account, because the humans are the operators; the postmaster
 // account itself (kind 'system', no password, cannot log in) only receives them when there is no human.
+// Mailing lists (team@ and the config's lists, lists/mailing-lists.ts) deliver to their member accounts.
 import type { MailswarmConfig } from '../../config/config-schema.ts';
+import { MailingLists } from '../lists/mailing-lists.ts';
 import type { AccountDirectoryApi, AccountInfo } from './account-types.ts';
 import { hashAccounts, type HashedAccount } from './account-hash-file.ts';
 import { buildAccountSpecs, listCredentials, POSTMASTER, resolveDataDir, type AccountCredential, type AgentAccountSpec } from './account-specs.ts';
@@ -15,6 +17,8 @@ const OPERATOR_ALIASES = [POSTMASTER, 'abuse'];
 
 export class AccountDirectory implements AccountDirectoryApi {
   readonly domain: string;
+  /** team@ and the configured lists; built at open, refused there when a list clashes with an account. */
+  readonly lists: MailingLists;
   readonly #accounts: Map<string, HashedAccount>;
   readonly #config: MailswarmConfig;
   readonly #agents: AgentAccountSpec[];
@@ -27,6 +31,7 @@ export class AccountDirectory implements AccountDirectoryApi {
     this.#agents = agents;
     this.#accounts = new Map(accounts.map((account) => [account.address, account]));
     this.#decoyHash = decoyHash;
+    this.lists = MailingLists.build(this.domain, config.lists, this.list());
   }
 
   /** Builds the directory: generates missing agent passwords, hashes all passwords, writes accounts.json. */
@@ -64,7 +69,7 @@ export class AccountDirectory implements AccountDirectoryApi {
 
   /**
    * The accounts that receive mail sent to `address` (the account itself, or the humans for postmaster
-   * and abuse), or undefined when the address is not local.
+   * and abuse, the members for a list), or undefined when the address is not local.
    */
   deliveryAccounts(address: string): string[] | undefined {
     // RFC 5321 §4.5.1: `RCPT TO:<Postmaster>` without a domain must be accepted.
@@ -72,6 +77,8 @@ export class AccountDirectory implements AccountDirectoryApi {
     if (!this.isLocalDomain(lowered)) return undefined;
     const localPart = lowered.slice(0, lowered.lastIndexOf('@'));
     const own = this.#accounts.get(lowered);
+    const list = own === undefined ? this.lists.find(lowered) : undefined;
+    if (list !== undefined) return [...list.members];
     if (OPERATOR_ALIASES.includes(localPart) && (own === undefined || own.kind === 'system')) {
       const humans = this.humans().map((human) => human.address);
       if (humans.length > 0) return humans;

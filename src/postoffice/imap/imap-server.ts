@@ -30,6 +30,8 @@ export interface ImapServerOptions {
   };
   /** Largest literal accepted (APPEND size limit); default 64 MiB. */
   maxLiteralBytes?: number;
+  /** Mailboxes nobody may change over IMAP (the humans' Journal): SELECT is READ-ONLY, writes get NO [NOPERM]. */
+  readOnlyMailboxes?: (account: string, mailbox: string) => boolean;
 }
 
 export interface ImapServerHandle {
@@ -67,6 +69,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<ImapS
       secureContext,
       timeouts,
       parserOptions: options.maxLiteralBytes === undefined ? {} : { maxLiteralBytes: options.maxLiteralBytes },
+      readOnlyMailboxes: options.readOnlyMailboxes,
     });
     sessions.add(session);
     session.logger.debug('IMAP connection opened');

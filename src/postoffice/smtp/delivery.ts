@@ -5,9 +5,30 @@
 // Foreign recipients on the submission port without a smarthost are "captured": the message goes to the
 // `Captured` folder of every human account instead, so mail the swarm tries to send out is never silently
 // dropped and the operators can see it.
+//
+// Lists (lists/mailing-lists.ts: team@ and the config's lists) expand here into their member accounts; an
+// account reached twice (To + list, two lists) gets ONE copy. The stored copy carries List-Id/List-Post
+// (RFC 2919, RFC 2369) of the list it came through; all copies share one raw message, so a message sent to
+// several lists carries the fields of the first list in RCPT order.
+//
+// Every commit also puts a copy into the humans' read-only Journal folder (same transaction, shared bytes)
+// and appends an entry to the hash-chained audit journal (journal/message-journal.ts), both before the 250.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
+import type { JournalCopy, JournalEnvelope } from '../journal/journal-entry.ts';
+import { journalTargets } from '../journal/journal-folder.ts';
+import type { MessageJournal } from '../journal/message-journal.ts';
+import { LIST_HEADER_NAMES, listHeaderLines } from '../lists/list-headers.ts';
+import type { MailingList } from '../lists/mailing-lists.ts';
 import type { DeliveryResult, DeliveryTarget, MailStoreApi } from '../store/store-types.ts';
 import { StoreError } from '../store/store-types.ts';
+import { removeHeaderFields } from './message-headers.ts';
+
+/** What a commit needs: the store, the directory (humans for Journal copies) and the audit journal. */
+export interface DeliveryServices {
+  store: MailStoreApi;
+  accounts: AccountDirectory;
+  journal: MessageJournal;
+}
 
 export const CAPTURE_MAILBOX = 'Captured';
 
@@ -16,18 +37,39 @@ export interface RecipientRouting {
   localTargets: DeliveryTarget[];
   /** Recipients outside the post office, as given in RCPT TO. */
   foreignRecipients: string[];
+  /** The lists among the recipients, in RCPT order (for List-Id). */
+  lists: MailingList[];
 }
 
-/** Splits RCPT TO addresses into local INBOX targets (one per account) and foreign addresses. */
-export function routeRecipients(accounts: AccountDirectory, recipients: string[]): RecipientRouting {
+/**
+ * Splits RCPT TO addresses into local INBOX targets (one per account, lists expanded) and foreign addresses.
+ * `sender` (the authenticated account) is not sent its own copy through a list; addressed directly it is.
+ */
+export function routeRecipients(accounts: AccountDirectory, recipients: string[], options: { sender?: string | undefined } = {}): RecipientRouting {
+  const sender = options.sender?.toLowerCase();
   const localAccounts = new Set<string>();
   const foreignRecipients: string[] = [];
+  const lists: MailingList[] = [];
   for (const recipient of recipients) {
+    const list = accounts.lists.find(recipient);
+    if (list !== undefined) {
+      if (!lists.includes(list)) lists.push(list);
+      for (const member of list.members) if (member !== sender) localAccounts.add(member);
+      continue;
+    }
     const owners = accounts.deliveryAccounts(recipient);
     if (owners !== undefined) for (const owner of owners) localAccounts.add(owner);
     else foreignRecipients.push(recipient);
   }
-  return { localTargets: [...localAccounts].map((account) => ({ account, mailbox: 'INBOX' })), foreignRecipients };
+  return { localTargets: [...localAccounts].map((account) => ({ account, mailbox: 'INBOX' })), foreignRecipients, lists };
+}
+
+/** The message with List-Id/List-Post of the first list on top (any copy the sender wrote removed). */
+export function addListHeaders(raw: Buffer, lists: MailingList[]): Buffer {
+  const list = lists[0];
+  if (list === undefined) return raw;
+  const lines = listHeaderLines(list).map((line) => `${line}\r\n`).join('');
+  return Buffer.concat([Buffer.from(lines, 'utf8'), removeHeaderFields(raw, LIST_HEADER_NAMES)]);
 }
 
 /** Targets for a captured copy: the Captured folder of every human (created and subscribed on first use). */
@@ -51,10 +93,19 @@ function ensureCaptureMailbox(store: MailStoreApi, account: string): void {
   store.setSubscribed(account, CAPTURE_MAILBOX, true);
 }
 
-/** One atomic, durable delivery of `raw` to every target; returns nothing to do for no targets. */
-export function commitDelivery(store: MailStoreApi, targets: DeliveryTarget[], raw: Buffer, receivedAt: Date): DeliveryResult[] {
+/**
+ * One atomic, durable delivery of `raw` to every target plus the humans' Journal folders, then the audit
+ * journal entry; both are durable when this returns (call it before the 250). Returns every stored copy.
+ */
+export function commitDelivery(services: DeliveryServices, targets: DeliveryTarget[], raw: Buffer, receivedAt: Date, envelope: JournalEnvelope): DeliveryResult[] {
+  const { store, accounts, journal } = services;
   const distinct = new Map<string, DeliveryTarget>();
-  for (const target of targets) distinct.set(`${target.account}\u0000${target.mailbox ?? 'INBOX'}`, target);
-  if (distinct.size === 0) return [];
-  return store.deliver([...distinct.values()], raw, receivedAt);
+  for (const target of [...targets, ...journalTargets(accounts)]) distinct.set(`${target.account}\u0000${target.mailbox ?? 'INBOX'}`, target);
+  const results = distinct.size === 0 ? [] : store.deliver([...distinct.values()], raw, receivedAt);
+  const copies: JournalCopy[] = results.map((result) => {
+    const mailbox = store.getMailboxById(result.mailboxId);
+    return { account: result.account, mailbox: mailbox?.name ?? '', mailboxId: result.mailboxId, uidValidity: mailbox?.uidValidity ?? 0, uid: result.uid };
+  });
+  journal.record({ envelope, raw, copies, time: receivedAt });
+  return results;
 }

@@ -8,7 +8,7 @@
 // field are removed before delivery.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { checkParameters, MAIL_PARAMETERS, RCPT_PARAMETERS } from './command-parameters.ts';
-import { commitDelivery, routeRecipients } from './delivery.ts';
+import { addListHeaders, commitDelivery, routeRecipients } from './delivery.ts';
 import { TRUST_HEADER } from './message-headers.ts';
 import { prependHeaderLines, receivedFieldFor, receiveMessage } from './message-intake.ts';
 import { checkRecipientLimit, classifyRecipient } from './recipient-checks.ts';
@@ -23,7 +23,7 @@ function refuseRelay(accounts: AccountDirectory, address: string): void {
 }
 
 export async function startInboundServer(options: SmtpServerDependencies): Promise<RunningSmtpServer> {
-  const { config, store, accounts } = options;
+  const { config, accounts } = options;
   const domain = accounts.domain;
   const maxBytes = config.limits.messageSizeBytes;
 
@@ -54,10 +54,18 @@ export async function startInboundServer(options: SmtpServerDependencies): Promi
         const message = await receiveMessage(stream, session, maxBytes);
         const recipients = session.envelope.rcptTo.map((recipient) => recipient.address);
         const routing = routeRecipients(accounts, recipients);
-        const stored = prependHeaderLines(receivedFieldFor(session, message, domain), [`${TRUST_HEADER}: untrusted`], message.body);
-        const results = commitDelivery(store, routing.localTargets, stored, message.receivedAt);
-        const mailFrom = session.envelope.mailFrom;
-        log.info({ id: message.id, from: mailFrom ? mailFrom.address : '', recipients: recipients.length, size: stored.length, stored: results.length }, 'message delivered');
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        // RFC 5321 §4.4: final delivery records the envelope sender in Return-Path (<> marks a bounce, RFC 3834).
+        const traceLines = [`Return-Path: <${mailFrom}>`, `${TRUST_HEADER}: untrusted`];
+        const stored = addListHeaders(prependHeaderLines(receivedFieldFor(session, message, domain), traceLines, message.body), routing.lists);
+        const results = commitDelivery(options, routing.localTargets, stored, message.receivedAt, {
+          mailFrom,
+          recipients,
+          port: 'inbound',
+          authenticatedAs: null,
+          disposition: 'delivered',
+        });
+        log.info({ id: message.id, from: mailFrom, recipients: recipients.length, size: stored.length, stored: results.length }, 'message delivered');
         return `2.6.0 message ${message.id} accepted`;
       },
     },

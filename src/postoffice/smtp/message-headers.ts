@@ -8,7 +8,9 @@ import { findField, findFields, parseHeaderBlock } from '../mime/header-fields.t
 /** Header fields only this post office may write; any copy arriving from a client is removed. */
 export const TRUST_HEADER = 'X-Mailswarm-Trust';
 export const AUTHENTICATED_AS_HEADER = 'X-Mailswarm-Authenticated-As';
-export const PROTECTED_HEADERS = [TRUST_HEADER, AUTHENTICATED_AS_HEADER];
+/** Written by the guard rails (src/postoffice/guards): hop count, governance command, release by a human. */
+export const GUARD_HEADERS = ['X-Mailswarm-Hop', 'X-Mailswarm-Command', 'X-Mailswarm-Released'];
+export const PROTECTED_HEADERS = [TRUST_HEADER, AUTHENTICATED_AS_HEADER, ...GUARD_HEADERS];
 
 export interface HeaderSummary {
   receivedCount: number;

@@ -13,9 +13,11 @@ import { randomUUID } from 'node:crypto';
 import type { MailswarmConfig } from '../../config/config-schema.ts';
 import type { Logger } from '../../logger.ts';
 import type { AccountDirectory } from '../accounts/account-directory.ts';
+import { screenSubmission, type SubmissionGuard } from '../guards/guard-rails.ts';
 import { LoginThrottle } from '../imap/session/login-throttle.ts';
 import type { MailStoreApi } from '../store/store-types.ts';
-import { captureTargets, commitDelivery, routeRecipients } from './delivery.ts';
+import { addListHeaders, captureTargets, commitDelivery, routeRecipients } from './delivery.ts';
+import type { MessageJournal } from '../journal/message-journal.ts';
 import { checkParameters, MAIL_PARAMETERS, RCPT_PARAMETERS } from './command-parameters.ts';
 import { AUTHENTICATED_AS_HEADER } from './message-headers.ts';
 import { prependHeaderLines, receivedFieldFor, receiveMessage } from './message-intake.ts';
@@ -30,6 +32,10 @@ export interface SmtpServerDependencies {
   accounts: AccountDirectory;
   tls: { key: string; cert: string };
   logger: Logger;
+  /** The audit journal every commitDelivery appends to (journal/message-journal.ts). */
+  journal: MessageJournal;
+  /** Guard rails on submitted mail (src/postoffice/guards/guard-rails.ts); absent: everything is delivered. */
+  guards?: SubmissionGuard | undefined;
   /** Defaults to config.host and the port of this server in config.ports. */
   host?: string;
   port?: number;
@@ -106,7 +112,13 @@ export async function startSubmissionServer(options: SmtpServerDependencies & { 
         const received = receivedFieldFor(session, message, domain);
         const messageIdLine = message.header.hasMessageId ? [] : [`Message-ID: <${randomUUID()}@${domain}>`];
         const recipients = session.envelope.rcptTo.map((recipient) => recipient.address);
-        const routing = routeRecipients(accounts, recipients);
+        // Guard rails (src/postoffice/guards): loop/storm guards and governance by mail may hold or consume it.
+        const screened = await screenSubmission(options.guards, { account, recipients, raw: prependHeaderLines(received, [`${AUTHENTICATED_AS_HEADER}: ${account}`, ...messageIdLine], message.body) });
+        if (screened.action !== 'deliver') {
+          log.info({ id: message.id, from: account, recipients: recipients.length, guard: screened.action }, `message not delivered: ${screened.reply}`);
+          return screened.reply;
+        }
+        const routing = routeRecipients(accounts, recipients, { sender: account });
         const targets = [...routing.localTargets];
         let outcome = 'delivered';
         if (routing.foreignRecipients.length > 0) {
@@ -121,8 +133,14 @@ export async function startSubmissionServer(options: SmtpServerDependencies & { 
             outcome = 'delivered and captured';
           }
         }
-        const stored = prependHeaderLines(received, [`${AUTHENTICATED_AS_HEADER}: ${account}`, ...messageIdLine], message.body);
-        const results = commitDelivery(store, targets, stored, message.receivedAt);
+        const stored = addListHeaders(screened.raw, routing.lists);
+        const results = commitDelivery(options, targets, stored, message.receivedAt, {
+          mailFrom: account,
+          recipients,
+          port: 'submission',
+          authenticatedAs: account,
+          disposition: outcome,
+        });
         log.info(
           { id: message.id, from: account, recipients: recipients.length, foreign: routing.foreignRecipients.length, size: stored.length, stored: results.length },
           `message ${outcome}`,

@@ -145,6 +145,7 @@ export class MailStore implements MailStoreApi {
     const resolved = targets.map((target) => ({
       account: target.account,
       mailboxName: target.mailbox === undefined ? INBOX : normalizeMailboxName(target.mailbox),
+      flags: normalizeFlags(target.flags ?? []),
     }));
     const messageId = extractMessageId(raw);
     return this.#database.transaction(() => {
@@ -153,7 +154,7 @@ export class MailStore implements MailStoreApi {
       return resolved.map((target) => {
         const account = this.#directory.requireAccount(target.account);
         const mailboxId = this.#directory.findOrCreateMailboxId(account, target.mailboxName);
-        const record = this.#insertNewMessage(mailboxId, bodyId, raw.length, [], internalDate, messageId, undefined);
+        const record = this.#insertNewMessage(mailboxId, bodyId, raw.length, target.flags, internalDate, messageId, undefined);
         return { account, mailboxId, uid: record.uid };
       });
     });

@@ -60,6 +60,8 @@ export interface DeliveryTarget {
   account: string;
   /** Defaults to INBOX. */
   mailbox?: string;
+  /** Flags the new copy starts with (the humans' Journal copies arrive \Seen); default none. */
+  flags?: string[];
 }
 
 export interface DeliveryResult {

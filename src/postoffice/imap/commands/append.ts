@@ -4,6 +4,7 @@
 import { parseDateTime, parseFlagList, tokenToBuffer, tokenToMailbox, tokenToString } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
+import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
 import { requireAccount } from './require-account.ts';
 
 export const appendCommand: ImapCommandSpec = {
@@ -28,6 +29,7 @@ export const appendCommand: ImapCommandSpec = {
 
     const mailbox = context.store.getMailbox(requireAccount(context), name);
     if (!mailbox) throw new ImapError('NO', `Mailbox does not exist: ${name}`, 'TRYCREATE');
+    refuseReadOnlyMailbox(context, mailbox.name, 'APPEND to');
     const message = context.store.append(mailbox.id, raw, flags, internalDate, context.session.origin);
     return { code: `APPENDUID ${mailbox.uidValidity} ${message.uid}`, text: 'APPEND completed' };
   },

@@ -3,6 +3,7 @@
 import { tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
+import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
 import { requireAccount } from './require-account.ts';
 
 export const deleteCommand: ImapCommandSpec = {
@@ -15,6 +16,7 @@ export const deleteCommand: ImapCommandSpec = {
     const name = tokenToMailbox(args[0]);
     const mailbox = context.store.getMailbox(account, name);
     if (!mailbox) throw new ImapError('NO', `Mailbox does not exist: ${name}`, 'NONEXISTENT');
+    refuseReadOnlyMailbox(context, mailbox.name, 'DELETE of');
     if (context.session.selected?.mailboxId === mailbox.id) context.session.deselect()?.close();
     context.store.deleteMailbox(account, name);
   },

@@ -4,11 +4,11 @@
 import { ImapError } from '../session/imap-error.ts';
 import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
 import { parseSequenceSet, tokenToAtom } from '../protocol/argument-parsers.ts';
+import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 
 function runExpunge(context: CommandContext): CommandResult | void {
   const { request, store, session } = context;
-  const selected = context.selected();
-  if (selected.readOnly) throw new ImapError('NO', 'The mailbox is read-only (EXAMINE)', 'READ-ONLY');
+  const selected = requireWritableSelection(context);
   let uids: number[];
   if (request.uid) {
     if (request.args.length !== 1) throw new ImapError('BAD', 'UID EXPUNGE expects one UID set');

@@ -4,6 +4,7 @@ import { tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { HIERARCHY_DELIMITER } from '../../store/store-types.ts';
+import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
 import { requireAccount } from './require-account.ts';
 
 export const renameCommand: ImapCommandSpec = {
@@ -16,7 +17,9 @@ export const renameCommand: ImapCommandSpec = {
     const source = tokenToMailbox(args[0], 'existing mailbox name');
     let target = tokenToMailbox(args[1], 'new mailbox name');
     while (target.endsWith(HIERARCHY_DELIMITER)) target = target.slice(0, -1);
-    if (!context.store.getMailbox(account, source)) throw new ImapError('NO', `Mailbox does not exist: ${source}`, 'NONEXISTENT');
+    const existing = context.store.getMailbox(account, source);
+    if (!existing) throw new ImapError('NO', `Mailbox does not exist: ${source}`, 'NONEXISTENT');
+    refuseReadOnlyMailbox(context, existing.name, 'RENAME of');
     if (target.toUpperCase() === 'INBOX' || context.store.getMailbox(account, target)) {
       throw new ImapError('NO', `Mailbox already exists: ${target}`, 'ALREADYEXISTS');
     }

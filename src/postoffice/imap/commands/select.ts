@@ -33,6 +33,8 @@ function openMailbox(context: CommandContext, readOnly: boolean): CommandResult 
   const mailbox = context.store.getMailbox(requireAccount(context), name);
   if (!mailbox) throw new ImapError('NO', `Mailbox does not exist: ${name}`, 'NONEXISTENT');
   if (withCondstore) context.session.enableCondstore();
+  // A permanently read-only folder (the Journal) opens like EXAMINE even for SELECT: `OK [READ-ONLY]`.
+  readOnly ||= context.isReadOnlyMailbox(mailbox.name);
 
   const selected = new SelectedMailbox({ store: context.store, mailboxId: mailbox.id, readOnly, origin: context.session.origin });
   if (readOnly) selected.showRecentWithoutClaiming(mailbox.firstRecentUid);

@@ -10,11 +10,11 @@ import { flagList, modseqValue } from '../messages/fetch-renderer.ts';
 import { formatNumberSet } from '../messages/format-number-set.ts';
 import { selectMessages } from '../messages/select-messages.ts';
 import { expungeIssued } from '../messages/expunge-issued.ts';
+import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 
 function runStore(context: CommandContext): CommandResult | void {
   const { request, store, session } = context;
-  const selected = context.selected();
-  if (selected.readOnly) throw new ImapError('NO', 'The mailbox is read-only (EXAMINE)', 'READ-ONLY');
+  const selected = requireWritableSelection(context);
   if (request.args.length < 3) throw new ImapError('BAD', 'STORE expects a sequence set, an action and flags');
   const set = parseSequenceSet(tokenToAtom(request.args[0], 'sequence set'));
   const action = parseStoreAction(request.args.slice(1));

@@ -4,6 +4,7 @@ import { ImapError } from '../session/imap-error.ts';
 import type { CommandContext } from '../session/command-context.ts';
 import { parseSequenceSet, tokenToAtom, tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
+import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
 import { formatNumberSet } from './format-number-set.ts';
 import { selectMessages } from './select-messages.ts';
 
@@ -27,6 +28,7 @@ export function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', tra
   if (account === undefined) throw new ImapError('BAD', 'Not authenticated');
   const target = store.getMailbox(account, targetName);
   if (target === undefined) throw new ImapError('NO', `Mailbox ${targetName} does not exist`, 'TRYCREATE');
+  refuseReadOnlyMailbox(context, target.name, `${verb} to`);
 
   const selection = selectMessages(store, selected, set, request.uid);
   // RFC 3501 §6.4.7 wants all or nothing; a message another session expunged cannot be copied, so a

@@ -120,4 +120,9 @@ export interface CommandContext {
   continueAndReadLine(prompt: string): Promise<string>;
   /** Writes the pending mailbox changes now (IDLE pushes them as they arrive). */
   flushChanges(): void;
+  /**
+   * True for a mailbox of the logged-in account that nobody may change (the humans' Journal): SELECT opens
+   * it READ-ONLY; APPEND/COPY/MOVE into it, DELETE/RENAME of it fail with NO [NOPERM] (session/read-only-mailbox.ts).
+   */
+  isReadOnlyMailbox(name: string): boolean;
 }

@@ -36,6 +36,8 @@ export interface ImapSessionOptions {
   secureContext: tls.SecureContext | undefined;
   timeouts: SessionTimeouts;
   parserOptions?: CommandParserOptions;
+  /** Mailboxes that are read-only for everybody (see imap-server.ts); none when absent. */
+  readOnlyMailboxes?: ((account: string, mailbox: string) => boolean) | undefined;
 }
 
 export class ImapSession implements SessionControl, DispatchHost {
@@ -48,6 +50,7 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   readonly #store: MailStoreApi;
   readonly #accounts: AccountDirectoryApi;
+  readonly #readOnlyMailboxes: (account: string, mailbox: string) => boolean;
   readonly #throttle: LoginThrottle;
   readonly #secureContext: tls.SecureContext | undefined;
   readonly #timeouts: SessionTimeouts;
@@ -74,6 +77,7 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.remoteAddress = options.socket.remoteAddress ?? 'unknown';
     this.#store = options.store;
     this.#accounts = options.accounts;
+    this.#readOnlyMailboxes = options.readOnlyMailboxes ?? (() => false);
     this.table = options.table;
     this.#throttle = options.throttle;
     this.#secureContext = options.secureContext;
@@ -190,6 +194,7 @@ export class ImapSession implements SessionControl, DispatchHost {
       },
       continueAndReadLine: (prompt: string) => this.#continueAndReadLine(prompt),
       flushChanges: () => this.flushChanges(allowExpunge),
+      isReadOnlyMailbox: (name: string) => this.#account !== undefined && this.#readOnlyMailboxes(this.#account, name),
     };
   }
 

@@ -1,0 +1,33 @@
+// The humans' read-only `Journal` folder: a copy of every message the post office accepts goes there, so
+// people read the whole swarm traffic in Thunderbird. It is a folder of each human's own namespace (not a
+// `Shared/Journal` of an RFC 2342 shared namespace: the store has per-account mailboxes only, and every IMAP
+// client shows a personal folder without extra set-up). Copies share the raw bytes with the other copies
+// (one `bodies` row per message), so it costs one index row per human. Agents never get the folder.
+// Over IMAP it is read-only for everybody (readOnlyMailboxes, imap/imap-server.ts).
+import type { AccountDirectory } from '../accounts/account-directory.ts';
+import { StoreError, type DeliveryTarget, type MailStoreApi } from '../store/store-types.ts';
+
+export const JOURNAL_MAILBOX = 'Journal';
+
+/** The IMAP read-only predicate: the Journal folder of any account (agents have none). */
+export function isJournalMailbox(_account: string, mailbox: string): boolean {
+  return mailbox === JOURNAL_MAILBOX;
+}
+
+/** Creates and subscribes the Journal folder of every human (at start; Thunderbird lists subscribed folders). */
+export function ensureJournalFolders(store: MailStoreApi, accounts: AccountDirectory): void {
+  for (const human of accounts.humans()) {
+    if (store.getMailbox(human.address, JOURNAL_MAILBOX) !== undefined) continue;
+    try {
+      store.createMailbox(human.address, JOURNAL_MAILBOX, null);
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === 'ALREADYEXISTS')) throw error;
+    }
+    store.setSubscribed(human.address, JOURNAL_MAILBOX, true);
+  }
+}
+
+/** One Journal copy per human, already \Seen: the folder is an archive to browse, not mail to answer. */
+export function journalTargets(accounts: AccountDirectory): DeliveryTarget[] {
+  return accounts.humans().map((human) => ({ account: human.address, mailbox: JOURNAL_MAILBOX, flags: ['\\Seen'] }));
+}
