@@ -11,7 +11,6 @@ import { CREDENTIALS_FILE } from '../../postoffice/accounts/agent-credentials.ts
 import type { AgentDefinition } from '../../swarm/agent-definition.ts';
 import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 import { runUntilSignal } from '../shutdown.ts';
-import { describeFallbacks, prepareModels, startAgents } from '../start-agents.ts';
 
 interface AgentsOptions {
   credentials?: string;
@@ -35,6 +34,7 @@ export function registerAgentsCommand(program: Command): void {
       const logger = createLogger(config.logLevel);
       const agents = loadCliAgents(config.agentsDir);
       const credentials = resolveCredentials(config, agents, options.credentials);
+      const { describeFallbacks, prepareModels, startAgents } = await import('../start-agents.ts');
       const { models, fallbacks } = prepareModels(agents, { allowOfflineFallback: options.offlineFallback });
       const swarm = await startAgents({
         config,

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import nodemailer from 'nodemailer';
 import { CliError, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 
 interface SendOptions {
@@ -38,6 +37,7 @@ export function registerSendCommand(program: Command): void {
       if (body === undefined || body.trim() === '') throw new CliError('no message body: pipe it on standard input or pass --body "..."');
       const qualify = (name: string) => (name.includes('@') ? name : `${name}@${config.domain}`);
       const sender = `${human.name}@${config.domain}`;
+      const { default: nodemailer } = await import('nodemailer');
       const transport = nodemailer.createTransport({
         host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host,
         port: config.ports.submission,

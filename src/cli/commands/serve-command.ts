@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createLogger } from '../../logger.ts';
 import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
-import { startPostOffice, type PostOffice } from '../../postoffice/post-office.ts';
+import type { PostOffice } from '../../postoffice/post-office.ts';
 import type { AgentDefinition } from '../../swarm/agent-definition.ts';
 import { formatBanner } from '../banner.ts';
 import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
-import { MailingListConfigError } from '../../postoffice/lists/mailing-lists.ts';
 import { runUntilSignal } from '../shutdown.ts';
 import type { MailswarmConfig } from '../../config/config-schema.ts';
 import type { Logger } from '../../logger.ts';
@@ -27,6 +26,9 @@ export function registerServeCommand(program: Command): void {
 }
 
 export async function openPostOffice(config: MailswarmConfig, agents: AgentDefinition[], logger: Logger): Promise<PostOffice> {
+  // Loaded on use: `mailswarm --help`, `send` and friends should not pay for the whole server.
+  const { startPostOffice } = await import('../../postoffice/post-office.ts');
+  const { MailingListConfigError } = await import('../../postoffice/lists/mailing-lists.ts');
   try {
     return await startPostOffice({ config, agents: agents.map((agent) => ({ name: agent.name, displayName: agent.displayName })), logger });
   } catch (error) {

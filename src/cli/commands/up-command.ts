@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { createLogger } from '../../logger.ts';
 import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
 import { loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
-import { startLiveView } from '../live-view/live-view.ts';
 import { liveViewHost } from '../live-view/loopback-host.ts';
 import { runUntilSignal } from '../shutdown.ts';
-import { describeFallbacks, prepareModels, startAgents } from '../start-agents.ts';
 import { bannerFor, openPostOffice } from './serve-command.ts';
 
 export function registerUpCommand(program: Command): void {
@@ -16,6 +14,9 @@ export function registerUpCommand(program: Command): void {
     .option('--no-offline-fallback', 'refuse to start an agent whose vendor API key is missing instead of using the offline model')
     .action(async (options: { offlineFallback: boolean }, command: Command) => {
       const { config } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
+      // Loaded on use, so the other commands start quickly (the SDKs and the swarm are heavy to import).
+      const { describeFallbacks, prepareModels, startAgents } = await import('../start-agents.ts');
+      const { startLiveView } = await import('../live-view/live-view.ts');
       const logger = createLogger(config.logLevel);
       const agents = loadCliAgents(config.agentsDir);
       const { models, fallbacks } = prepareModels(agents, { allowOfflineFallback: options.offlineFallback });
