@@ -16,6 +16,7 @@ import { threadRootOf, type StoredMail } from './parsed-mail.ts';
 import { addressedAs, buildSystemPrompt, buildTurnMessage } from './prompt-builder.ts';
 import { loadThread } from './thread-context.ts';
 import { runTurn } from './turn-loop.ts';
+import { governanceCommandOf, pausedByNewestCommand } from './governance-commands.ts';
 import { trustRefusal } from './sender-trust.ts';
 import { swarmTools, type TurnToolContext } from './tools.ts';
 
@@ -59,7 +60,7 @@ export interface AgentRuntimeOptions {
   reconnect?: ReconnectPolicy | undefined;
 }
 
-/** Events: turn-started, turn-finished, state-changed ({agent, state}), mail-skipped ({agent, messageIds, reason}). */
+/** Events: turn-started, turn-finished, state-changed ({agent, state}), mail-skipped and mail-deferred ({agent, messageIds, reason}). */
 export class AgentRuntime extends EventEmitter {
   readonly name: string;
   #options: AgentRuntimeOptions;
@@ -72,6 +73,8 @@ export class AgentRuntime extends EventEmitter {
   #draining: Promise<void> | undefined;
   #thinking = false;
   #paused = false;
+  /** Paused by a human's STOP mail (until RESUME); undefined until read back from the server. */
+  #pausedByMail: boolean | undefined;
   #stopped = false;
   #abort = new AbortController();
   /** Thread root -> earliest time of the next model attempt (in memory: after a restart, retry at once). */
@@ -95,7 +98,7 @@ export class AgentRuntime extends EventEmitter {
   }
 
   state(): AgentState {
-    if (this.#paused) return 'paused';
+    if (this.#paused || this.#pausedByMail === true) return 'paused';
     if (this.#connection.state !== 'connected') return 'disconnected';
     return this.#thinking ? 'thinking' : 'idle';
   }
@@ -164,8 +167,16 @@ export class AgentRuntime extends EventEmitter {
   async #processPass(): Promise<void> {
     const client = this.#connection.client;
     this.#folders ??= await resolveFolders(client);
-    const unprocessed = await listUnprocessed(client);
+    if (this.#pausedByMail === undefined) {
+      this.#pausedByMail = await pausedByNewestCommand(client);
+      if (this.#pausedByMail) this.#emitState();
+    }
+    const unprocessed = await this.#applyGovernanceCommands(await listUnprocessed(client));
     if (unprocessed.length === 0) return;
+    if (this.#pausedByMail) {
+      this.emit('mail-deferred', { agent: this.name, messageIds: unprocessed.map((mail) => mail.messageId), reason: 'paused by STOP: waits for RESUME' });
+      return;
+    }
     const own = unprocessed.filter((mail) => this.#isFromSelf(mail));
     if (own.length > 0) {
       await markProcessed(client, own.map((mail) => mail.uid));
@@ -177,6 +188,7 @@ export class AgentRuntime extends EventEmitter {
       const root = threadRootOf(mail);
       threads.set(root, [...(threads.get(root) ?? []), mail]);
     }
+    let handledAny = false;
     for (const [root, group] of threads) {
       if (this.#stopped || this.#paused) return;
       const notBefore = this.#notBefore.get(root) ?? 0;
@@ -185,7 +197,25 @@ export class AgentRuntime extends EventEmitter {
         continue;
       }
       await this.#handleThread(root, group);
+      handledAny = true;
     }
+    // Mail that arrived while a turn worked in Sent or Archive raised no EXISTS for INBOX (it was not
+    // selected then): look once more, so the loop ends only after a pass that found nothing to do.
+    if (handledAny) this.#wakeRequested = true;
+  }
+
+  /** Applies STOP/RESUME mail in arrival order, marks it processed (no turn), returns the other mail. */
+  async #applyGovernanceCommands(unprocessed: StoredMail[]): Promise<StoredMail[]> {
+    const commands = unprocessed.filter((mail) => governanceCommandOf(mail) !== undefined).sort((a, b) => a.uid - b.uid);
+    if (commands.length === 0) return unprocessed;
+    for (const mail of commands) this.#pausedByMail = governanceCommandOf(mail) === 'STOP';
+    await markProcessed(this.#connection.client, commands.map((mail) => mail.uid));
+    for (const mail of commands) {
+      this.emit('mail-skipped', { agent: this.name, messageIds: [mail.messageId], reason: `governance command ${governanceCommandOf(mail)}` });
+    }
+    this.#logger.info({ paused: this.#pausedByMail }, this.#pausedByMail ? 'paused by STOP mail: new mail waits for RESUME' : 'resumed by RESUME mail');
+    this.#emitState();
+    return unprocessed.filter((mail) => governanceCommandOf(mail) === undefined);
   }
 
   async #handleThread(root: string, group: StoredMail[]): Promise<void> {

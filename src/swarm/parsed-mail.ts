@@ -41,6 +41,8 @@ export interface StoredMail {
   contentType: string;
   /** List-Id (RFC 2919) when the copy came through a mailing list such as team@. */
   listId: string | undefined;
+  /** X-Mailswarm-Command (STOP/RESUME) stamped by the post office on a human's governance command. */
+  command: string | undefined;
   /** X-Mailswarm-Agent of the writer, when an agent wrote it. */
   agent: string | undefined;
   /** New text only (quoted history removed). */
@@ -72,6 +74,7 @@ export async function parseStoredMail(source: Buffer, location: { folder: string
     returnPath: returnPathOf(firstHeaderLine(parsed, 'return-path')),
     contentType: (firstHeaderLine(parsed, 'content-type')?.split(';')[0]?.trim() || 'text/plain').toLowerCase(),
     listId: firstHeaderLine(parsed, 'list-id'),
+    command: firstHeaderLine(parsed, 'x-mailswarm-command')?.trim().toUpperCase(),
     agent: headerText(parsed, 'x-mailswarm-agent'),
     text: stripQuotedText(parsed.text ?? ''),
     attachments: parsed.attachments.map((attachment) => ({

@@ -1,6 +1,7 @@
 // Starts every agent of the swarm against one IMAP + SMTP submission server (our post office, or Dovecot +
 // Postfix, or any provider): builds the shared directory, asks the caller's factory for each agent's model,
-// and forwards every agent's events (turn-started, turn-finished, state-changed, mail-skipped) to one emitter.
+// and forwards every agent's events (turn-started, turn-finished, state-changed, mail-skipped, mail-deferred)
+// to one emitter.
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.ts';
 import type { LanguageModel } from '../providers/model.ts';
@@ -47,6 +48,8 @@ export interface SwarmEvents {
   'turn-finished': [TurnFinishedEvent];
   'state-changed': [{ agent: string; state: AgentState }];
   'mail-skipped': [{ agent: string; messageIds: string[]; reason: string }];
+  /** Mail left unprocessed for now (the agent is paused by a STOP mail); it is handled after RESUME. */
+  'mail-deferred': [{ agent: string; messageIds: string[]; reason: string }];
 }
 
 export interface Swarm {
@@ -83,7 +86,7 @@ export async function startSwarm(options: StartSwarmOptions): Promise<Swarm> {
       retry: options.retry,
       reconnect: options.reconnect,
     });
-    for (const event of ['turn-started', 'turn-finished', 'state-changed', 'mail-skipped'] as const) {
+    for (const event of ['turn-started', 'turn-finished', 'state-changed', 'mail-skipped', 'mail-deferred'] as const) {
       runtime.on(event, (payload: unknown) => emitter.emit(event, payload));
     }
     return runtime;
