@@ -31,6 +31,12 @@ lists: []                  # e.g. [{ name: reviewers, members: [reviewer, human]
 limits:
   messageSizeBytes: 26214400
   recipientsPerMessage: 100
+guards:                    # enforced by the post office on mail sent by agents; tripped mail goes to humans' Held folder
+  maxHops: 12              # agent hops per thread since the last human message
+  repliesPerThreadPerDay: 10
+  sendRate: { messages: 30, perMinutes: 10 }
+  duplicateWindowMinutes: 60   # an identical body from the same agent within this window is held
+  dailyTokenBudget: 2000000    # per agent; crossing it pauses the agent and tells the humans
 logLevel: info
 `;
 
