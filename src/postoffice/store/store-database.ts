@@ -1,6 +1,8 @@
 // The SQLite connection of the mail store: durable settings (WAL + synchronous=FULL, so a committed
 // transaction survives kill -9 and power loss), a prepared-statement cache, and transactions that
 // publish their change events only after COMMIT (RFC 3501 §7.4: clients must never see uncommitted state).
+// transactionBatch() is the group commit: several units of work, each in its own SAVEPOINT (one failing
+// unit is undone alone), share one BEGIN ... COMMIT and so one fsync.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -10,11 +12,22 @@ import type { MailboxChange } from './store-types.ts';
 
 export const DATABASE_FILE_NAME = 'mail.sqlite';
 
+/** State that rides along with every commit (the \Recent claims, recent-claims.ts). */
+export interface CommitParticipant {
+  /** Inside the transaction, just before COMMIT. */
+  beforeCommit(): void;
+  afterCommit(): void;
+  afterRollback(): void;
+}
+
+export type BatchOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 export class StoreDatabase {
   readonly #connection: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #hub: ChangeHub;
   #pendingChanges: MailboxChange[] | null = null;
+  #participant: CommitParticipant | undefined;
 
   constructor(dataDir: string, hub: ChangeHub) {
     mkdirSync(dataDir, { recursive: true });
@@ -45,6 +58,10 @@ export class StoreDatabase {
     return statement;
   }
 
+  setCommitParticipant(participant: CommitParticipant): void {
+    this.#participant = participant;
+  }
+
   /**
    * Runs `work` in one IMMEDIATE transaction (joining the outer one when nested) and emits the changes it
    * queued after COMMIT; on error everything is rolled back and no change is emitted.
@@ -56,17 +73,73 @@ export class StoreDatabase {
     this.#connection.exec('BEGIN IMMEDIATE');
     try {
       result = work();
-      this.#connection.exec('COMMIT');
+      this.#commit();
     } catch (error) {
-      this.#pendingChanges = null;
-      this.#rollbackAfter(error);
+      this.#abort(error);
       throw error;
     }
-    const changes = this.#pendingChanges;
+    this.#publish();
+    return result;
+  }
+
+  /**
+   * Group commit: runs every unit in its own SAVEPOINT inside ONE transaction, so they share one fsync. A
+   * unit that throws is rolled back alone (its queued changes dropped) and reported as failed; the others
+   * commit. Throws only when the transaction as a whole fails (BEGIN or COMMIT): then nothing was stored.
+   */
+  transactionBatch<T>(units: ReadonlyArray<() => T>): Array<BatchOutcome<T>> {
+    if (this.#pendingChanges !== null) throw new Error('mail store: transactionBatch inside a transaction');
+    const pending: MailboxChange[] = [];
+    this.#pendingChanges = pending;
+    const outcomes: Array<BatchOutcome<T>> = [];
+    this.#connection.exec('BEGIN IMMEDIATE');
+    try {
+      for (const unit of units) {
+        const queuedBefore = pending.length;
+        this.#connection.exec('SAVEPOINT unit');
+        try {
+          const value = unit();
+          this.#connection.exec('RELEASE unit');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          pending.length = queuedBefore;
+          // Undoes this unit only; the savepoint is then released (it stays on the stack otherwise).
+          this.#connection.exec('ROLLBACK TO unit');
+          this.#connection.exec('RELEASE unit');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.#commit();
+    } catch (error) {
+      this.#abort(error);
+      throw error;
+    }
+    this.#publish();
+    return outcomes;
+  }
+
+  /** Checkpoints the WAL into the database file without waiting for readers (PRAGMA wal_checkpoint). */
+  checkpointPassive(): void {
+    this.#connection.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+
+  #commit(): void {
+    this.#participant?.beforeCommit();
+    this.#connection.exec('COMMIT');
+    this.#participant?.afterCommit();
+  }
+
+  #abort(error: unknown): void {
+    this.#pendingChanges = null;
+    this.#participant?.afterRollback();
+    this.#rollbackAfter(error);
+  }
+
+  #publish(): void {
+    const changes = this.#pendingChanges ?? [];
     // Cleared before emitting: a listener may start a transaction of its own.
     this.#pendingChanges = null;
     for (const change of changes) this.#hub.emit(change);
-    return result;
   }
 
   #rollbackAfter(error: unknown): void {
