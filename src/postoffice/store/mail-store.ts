@@ -321,7 +321,7 @@ export class MailStore implements MailStoreApi {
   }
 
   close(): void {
-    this.#group.flushNow();
+    this.#group.close();
     // An empty transaction writes the in-memory \Recent claims (beforeCommit), so a clean restart keeps them.
     if (this.#recent.hasUnwritten()) this.#database.transaction(() => undefined);
     this.#database.close();
