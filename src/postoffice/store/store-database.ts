@@ -149,11 +149,6 @@ export class StoreDatabase {
     return { outcomes, changes };
   }
 
-  /** Checkpoints the WAL into the database file without waiting for readers (PRAGMA wal_checkpoint). */
-  checkpointPassive(): void {
-    this.#connection.exec('PRAGMA wal_checkpoint(PASSIVE)');
-  }
-
   #commit(): void {
     this.#participant?.beforeCommit();
     this.#connection.exec('COMMIT');
