@@ -11,14 +11,14 @@ import type { StoreDatabase } from './store-database.ts';
 interface Claim {
   uidValidity: number;
   firstRecentUid: number;
-  /** Not yet written to mailboxes.first_recent_uid. */
-  unwritten: boolean;
 }
 
 export class RecentClaims {
   readonly #claims = new Map<number, Claim>();
+  /** Mailbox ids whose claim is not yet in mailboxes.first_recent_uid; a commit looks at these only. */
+  readonly #unwritten = new Set<number>();
   /** Claims written by the transaction being committed; marked written only once COMMIT succeeded. */
-  #writing: Claim[] = [];
+  #writing: Array<{ mailboxId: number }> = [];
 
   /** The first uid still \Recent: the in-memory claim of this incarnation, else the persisted column. */
   firstRecentUid(mailboxId: number, uidValidity: number, persisted: number): number {
@@ -33,26 +33,27 @@ export class RecentClaims {
     if (claim !== undefined && claim.uidValidity === uidValidity) {
       if (uidNext <= claim.firstRecentUid) return;
       claim.firstRecentUid = uidNext;
-      claim.unwritten = true;
-      return;
+    } else {
+      this.#claims.set(mailboxId, { uidValidity, firstRecentUid: uidNext });
     }
-    this.#claims.set(mailboxId, { uidValidity, firstRecentUid: uidNext, unwritten: true });
+    this.#unwritten.add(mailboxId);
   }
 
   /** Inside a transaction, just before COMMIT: writes the unwritten claims along with it. */
   write(database: StoreDatabase): void {
-    const update = database.statement('UPDATE mailboxes SET first_recent_uid = max(first_recent_uid, ?) WHERE id = ? AND uid_validity = ?');
     this.#writing = [];
-    for (const [mailboxId, claim] of this.#claims) {
-      if (!claim.unwritten) continue;
+    if (this.#unwritten.size === 0) return;
+    const update = database.statement('UPDATE mailboxes SET first_recent_uid = max(first_recent_uid, ?) WHERE id = ? AND uid_validity = ?');
+    for (const mailboxId of this.#unwritten) {
+      const claim = this.#claims.get(mailboxId)!;
       update.run(claim.firstRecentUid, mailboxId, claim.uidValidity);
-      this.#writing.push(claim);
+      this.#writing.push({ mailboxId });
     }
   }
 
-  /** After COMMIT: what write() wrote is durable now. */
+  /** After COMMIT: what write() wrote is in the database now. */
   written(): void {
-    for (const claim of this.#writing) claim.unwritten = false;
+    for (const { mailboxId } of this.#writing) this.#unwritten.delete(mailboxId);
     this.#writing = [];
   }
 
@@ -62,7 +63,6 @@ export class RecentClaims {
   }
 
   hasUnwritten(): boolean {
-    for (const claim of this.#claims.values()) if (claim.unwritten) return true;
-    return false;
+    return this.#unwritten.size > 0;
   }
 }

@@ -76,7 +76,7 @@ export class StoreDatabase {
   }
 
   /**
-   * Called after every synchronous (fsync'd) transaction() commit, before its changes are emitted: the
+   * Called after a synchronous (fsync'd) transaction() commit with changes, before they are emitted: the
    * group commit makes its not-yet-synced batches durable and emits them first, so events keep commit order.
    */
   setBeforePublishingSynced(callback: () => void): void {
@@ -102,7 +102,8 @@ export class StoreDatabase {
     const changes = this.#pendingChanges;
     // Cleared before emitting: a listener may start a transaction of its own.
     this.#pendingChanges = null;
-    this.#beforePublishingSynced?.();
+    // Only events need ordering; a transaction that changed nothing visible must not wait for an fsync.
+    if (changes.length > 0) this.#beforePublishingSynced?.();
     this.emitChanges(changes);
     return result;
   }
