@@ -25,7 +25,7 @@ export interface PostOffice {
   accounts: AccountDirectory;
   /** Guard rails and governance state; `guards.status()` feeds `mailswarm status`. */
   guards: GuardRails;
-  /** The hash-chained audit journal (`<dataDir>/journal.sqlite`). */
+  /** The hash-chained audit journal (table journal_entries of `<dataDir>/mail.sqlite`). */
   journal: MessageJournal;
   ports: { imap: number; submission: number; smtp: number };
   host: string;

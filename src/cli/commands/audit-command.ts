@@ -1,4 +1,5 @@
-// `mailswarm audit verify`: proves the hash-chained audit journal (`<dataDir>/journal.sqlite`) intact, or
+// `mailswarm audit verify`: proves the hash-chained audit journal (table journal_entries of
+// `<dataDir>/mail.sqlite`; an older `journal.sqlite` is imported on first open) intact, or
 // names the first broken entry (seq, time, what differs) and exits 1. Also re-hashes every journaled copy
 // still in the mail store (the humans' Journal folders, INBOXes) against the journaled SHA-256.
 // Reads only; safe while the post office runs (SQLite WAL readers do not block the writer).

@@ -27,7 +27,16 @@ export function ensureJournalFolders(store: MailStoreApi, accounts: AccountDirec
   }
 }
 
+// The directory's accounts are fixed once it is opened, so the targets are computed once per directory
+// rather than on every delivery (a filter over every account).
+const targetsByDirectory = new WeakMap<AccountDirectory, readonly DeliveryTarget[]>();
+
 /** One Journal copy per human, already \Seen: the folder is an archive to browse, not mail to answer. */
-export function journalTargets(accounts: AccountDirectory): DeliveryTarget[] {
-  return accounts.humans().map((human) => ({ account: human.address, mailbox: JOURNAL_MAILBOX, flags: ['\\Seen'] }));
+export function journalTargets(accounts: AccountDirectory): readonly DeliveryTarget[] {
+  let targets = targetsByDirectory.get(accounts);
+  if (targets === undefined) {
+    targets = accounts.humans().map((human) => ({ account: human.address, mailbox: JOURNAL_MAILBOX, flags: ['\\Seen'] }));
+    targetsByDirectory.set(accounts, targets);
+  }
+  return targets;
 }

@@ -11,19 +11,24 @@
 // (RFC 2919, RFC 2369) of the list it came through; all copies share one raw message, so a message sent to
 // several lists carries the fields of the first list in RCPT order.
 //
-// Every commit also puts a copy into the humans' read-only Journal folder (same transaction, shared bytes)
-// and appends an entry to the hash-chained audit journal (journal/message-journal.ts), both before the 250.
+// Every commit also puts a copy into the humans' read-only Journal folder and appends an entry to the
+// hash-chained audit journal (journal/message-journal.ts), all in the SAME store transaction (one fsync),
+// before the 250. The SMTP servers use commitDeliveryGrouped: concurrent deliveries share one COMMIT.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
-import type { JournalCopy, JournalEnvelope } from '../journal/journal-entry.ts';
+import type { JournalEnvelope } from '../journal/journal-entry.ts';
 import { journalTargets } from '../journal/journal-folder.ts';
-import type { MessageJournal } from '../journal/message-journal.ts';
+import { appendJournalEntry, type MessageJournal } from '../journal/message-journal.ts';
 import { LIST_HEADER_NAMES, listHeaderLines } from '../lists/list-headers.ts';
 import type { MailingList } from '../lists/mailing-lists.ts';
-import type { DeliveryResult, DeliveryTarget, MailStoreApi } from '../store/store-types.ts';
+import type { DeliveryHook, DeliveryResult, DeliveryTarget, MailStoreApi } from '../store/store-types.ts';
 import { StoreError } from '../store/store-types.ts';
 import { removeHeaderFields } from './message-headers.ts';
 
-/** What a commit needs: the store, the directory (humans for Journal copies) and the audit journal. */
+/**
+ * What a commit needs: the store, the directory (humans for Journal copies) and the audit journal. The
+ * journal's entries are written through the store's transaction (the table lives in the store's file);
+ * `journal` is kept for callers that record entries without a delivery (held mail).
+ */
 export interface DeliveryServices {
   store: MailStoreApi;
   accounts: AccountDirectory;
@@ -94,18 +99,35 @@ function ensureCaptureMailbox(store: MailStoreApi, account: string): void {
 }
 
 /**
- * One atomic, durable delivery of `raw` to every target plus the humans' Journal folders, then the audit
- * journal entry; both are durable when this returns (call it before the 250). Returns every stored copy.
+ * One atomic, durable delivery of `raw` to every target plus the humans' Journal folders, with its audit
+ * journal entry in the same transaction; durable when this returns (call it before the 250). Returns every
+ * stored copy.
  */
 export function commitDelivery(services: DeliveryServices, targets: DeliveryTarget[], raw: Buffer, receivedAt: Date, envelope: JournalEnvelope): DeliveryResult[] {
-  const { store, accounts, journal } = services;
+  return services.store.deliver(withJournalTargets(services.accounts, targets), raw, receivedAt, journalHook(raw, receivedAt, envelope));
+}
+
+/**
+ * commitDelivery through the store's group commit: shares one COMMIT (one fsync) with the other deliveries
+ * of this event-loop turn; resolves once THIS delivery and its journal entry are durable.
+ */
+export function commitDeliveryGrouped(services: DeliveryServices, targets: DeliveryTarget[], raw: Buffer, receivedAt: Date, envelope: JournalEnvelope): Promise<DeliveryResult[]> {
+  return services.store.deliverGrouped(withJournalTargets(services.accounts, targets), raw, receivedAt, journalHook(raw, receivedAt, envelope));
+}
+
+function withJournalTargets(accounts: AccountDirectory, targets: DeliveryTarget[]): DeliveryTarget[] {
   const distinct = new Map<string, DeliveryTarget>();
   for (const target of [...targets, ...journalTargets(accounts)]) distinct.set(`${target.account}\u0000${target.mailbox ?? 'INBOX'}`, target);
-  const results = distinct.size === 0 ? [] : store.deliver([...distinct.values()], raw, receivedAt);
-  const copies: JournalCopy[] = results.map((result) => {
-    const mailbox = store.getMailboxById(result.mailboxId);
-    return { account: result.account, mailbox: mailbox?.name ?? '', mailboxId: result.mailboxId, uidValidity: mailbox?.uidValidity ?? 0, uid: result.uid };
-  });
-  journal.record({ envelope, raw, copies, time: receivedAt });
-  return results;
+  return [...distinct.values()];
+}
+
+function journalHook(raw: Buffer, receivedAt: Date, envelope: JournalEnvelope): DeliveryHook {
+  return (copies, database) => {
+    appendJournalEntry(database, {
+      envelope,
+      raw,
+      time: receivedAt,
+      copies: copies.map((copy) => ({ account: copy.account, mailbox: copy.mailbox, mailboxId: copy.mailboxId, uidValidity: copy.uidValidity, uid: copy.uid })),
+    });
+  };
 }

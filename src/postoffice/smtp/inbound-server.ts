@@ -8,7 +8,7 @@
 // field are removed before delivery.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { checkParameters, MAIL_PARAMETERS, RCPT_PARAMETERS } from './command-parameters.ts';
-import { addListHeaders, commitDelivery, routeRecipients } from './delivery.ts';
+import { addListHeaders, commitDeliveryGrouped, routeRecipients } from './delivery.ts';
 import { TRUST_HEADER } from './message-headers.ts';
 import { prependHeaderLines, receivedFieldFor, receiveMessage } from './message-intake.ts';
 import { checkRecipientLimit, classifyRecipient } from './recipient-checks.ts';
@@ -58,7 +58,7 @@ export async function startInboundServer(options: SmtpServerDependencies): Promi
         // RFC 5321 §4.4: final delivery records the envelope sender in Return-Path (<> marks a bounce, RFC 3834).
         const traceLines = [`Return-Path: <${mailFrom}>`, `${TRUST_HEADER}: untrusted`];
         const stored = addListHeaders(prependHeaderLines(receivedFieldFor(session, message, domain), traceLines, message.body), routing.lists);
-        const results = commitDelivery(options, routing.localTargets, stored, message.receivedAt, {
+        const results = await commitDeliveryGrouped(options, routing.localTargets, stored, message.receivedAt, {
           mailFrom,
           recipients,
           port: 'inbound',

@@ -16,7 +16,7 @@ import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { screenSubmission, type SubmissionGuard } from '../guards/guard-rails.ts';
 import { LoginThrottle } from '../imap/session/login-throttle.ts';
 import type { MailStoreApi } from '../store/store-types.ts';
-import { addListHeaders, captureTargets, commitDelivery, routeRecipients } from './delivery.ts';
+import { addListHeaders, captureTargets, commitDeliveryGrouped, routeRecipients } from './delivery.ts';
 import type { MessageJournal } from '../journal/message-journal.ts';
 import { checkParameters, MAIL_PARAMETERS, RCPT_PARAMETERS } from './command-parameters.ts';
 import { AUTHENTICATED_AS_HEADER } from './message-headers.ts';
@@ -134,7 +134,7 @@ export async function startSubmissionServer(options: SmtpServerDependencies & { 
           }
         }
         const stored = addListHeaders(screened.raw, routing.lists);
-        const results = commitDelivery(options, targets, stored, message.receivedAt, {
+        const results = await commitDeliveryGrouped(options, targets, stored, message.receivedAt, {
           mailFrom: account,
           recipients,
           port: 'submission',

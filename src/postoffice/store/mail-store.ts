@@ -1,7 +1,10 @@
 // The durable mail store (node:sqlite, WAL, synchronous=FULL): the MailStoreApi that SMTP delivery and IMAP
 // sessions share. Messages, flags, UIDs and MODSEQs follow RFC 3501 §2.3 and RFC 7162 §3; every mutation is
 // one transaction, durable when the method returns, and its change events are emitted after COMMIT.
+// \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
+// deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts).
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
+import { GroupCommit } from './group-commit.ts';
 import { MailboxDirectory } from './mailbox-directory.ts';
 import { SELECT_MAILBOX_BY_ID, toMailboxRecord } from './mailbox-rows.ts';
 import { INBOX, normalizeMailboxName } from './mailbox-names.ts';
@@ -19,9 +22,12 @@ import {
   toMessageRecord,
   updateMessageFlags,
 } from './message-rows.ts';
+import { RecentClaims } from './recent-claims.ts';
 import { StoreDatabase } from './store-database.ts';
 import {
   StoreError,
+  type DeliveredCopy,
+  type DeliveryHook,
   type DeliveryResult,
   type DeliveryTarget,
   type FlagMode,
@@ -41,6 +47,8 @@ export class MailStore implements MailStoreApi {
   readonly #database: StoreDatabase;
   readonly #hub: ChangeHub;
   readonly #directory: MailboxDirectory;
+  readonly #recent = new RecentClaims();
+  readonly #group: GroupCommit;
 
   private constructor(dataDir: string, options: MailStoreOptions) {
     this.#hub = new ChangeHub(
@@ -49,6 +57,14 @@ export class MailStore implements MailStoreApi {
     );
     this.#database = new StoreDatabase(dataDir, this.#hub);
     this.#directory = new MailboxDirectory(this.#database);
+    this.#group = new GroupCommit(this.#database);
+    const recent = this.#recent;
+    const database = this.#database;
+    this.#database.setCommitParticipant({
+      beforeCommit: () => recent.write(database),
+      afterCommit: () => recent.written(),
+      afterRollback: () => recent.rolledBack(),
+    });
   }
 
   /** Opens (creating when needed) `<dataDir>/mail.sqlite`; reopening after a crash recovers through the WAL. */
@@ -67,16 +83,17 @@ export class MailStore implements MailStoreApi {
   }
 
   listMailboxes(account: string): MailboxRecord[] {
-    return this.#directory.listMailboxes(account);
+    return this.#directory.listMailboxes(account).map((mailbox) => this.#withClaims(mailbox));
   }
 
   getMailbox(account: string, name: string): MailboxRecord | undefined {
-    return this.#directory.getMailbox(account, name);
+    const mailbox = this.#directory.getMailbox(account, name);
+    return mailbox && this.#withClaims(mailbox);
   }
 
   getMailboxById(id: number): MailboxRecord | undefined {
     const row = this.#database.statement(SELECT_MAILBOX_BY_ID).get(id);
-    return row ? toMailboxRecord(row) : undefined;
+    return row ? this.#withClaims(toMailboxRecord(row)) : undefined;
   }
 
   createMailbox(account: string, name: string, specialUse: SpecialUse | null = null): MailboxRecord {
@@ -99,21 +116,22 @@ export class MailStore implements MailStoreApi {
     this.#directory.setSubscribed(account, name, subscribed);
   }
 
-  /** Returns the uids recent for this session and hands none of them to the next (RFC 3501 §2.3.2 \Recent). */
+  /**
+   * Returns the uids recent for this session and hands none of them to the next (RFC 3501 §2.3.2 \Recent).
+   * Costs no commit: the claim is held in memory and written with the next transaction (recent-claims.ts).
+   */
   claimRecent(mailboxId: number): number[] {
-    return this.#database.transaction(() => {
-      const mailbox = this.#database.statement('SELECT first_recent_uid, uid_next FROM mailboxes WHERE id = ?').get(mailboxId) as
-        | { first_recent_uid: number; uid_next: number }
-        | undefined;
-      if (!mailbox) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
-      const rows = this.#database
-        .statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid')
-        .all(mailboxId, mailbox.first_recent_uid) as Array<{ uid: number }>;
-      if (mailbox.first_recent_uid !== mailbox.uid_next) {
-        this.#database.statement('UPDATE mailboxes SET first_recent_uid = uid_next WHERE id = ?').run(mailboxId);
-      }
-      return rows.map((row) => row.uid);
-    });
+    const mailbox = this.#database.statement('SELECT first_recent_uid, uid_next, uid_validity FROM mailboxes WHERE id = ?').get(mailboxId) as
+      | { first_recent_uid: number; uid_next: number; uid_validity: number }
+      | undefined;
+    if (!mailbox) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
+    const firstRecentUid = this.#recent.firstRecentUid(mailboxId, mailbox.uid_validity, mailbox.first_recent_uid);
+    if (firstRecentUid >= mailbox.uid_next) return [];
+    const rows = this.#database
+      .statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid')
+      .all(mailboxId, firstRecentUid) as Array<{ uid: number }>;
+    this.#recent.claim(mailboxId, mailbox.uid_validity, mailbox.uid_next);
+    return rows.map((row) => row.uid);
   }
 
   // Messages
@@ -140,8 +158,9 @@ export class MailStore implements MailStoreApi {
   /**
    * Stores one message for every target in one transaction: either all recipients get it or none (an
    * unknown account throws NONEXISTENT). A named missing mailbox is created (capture folders).
+   * `inTransaction` runs inside that transaction (the audit journal entry commits with the copies).
    */
-  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate: Date = new Date()): DeliveryResult[] {
+  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate: Date = new Date(), inTransaction?: DeliveryHook): DeliveryResult[] {
     const resolved = targets.map((target) => ({
       account: target.account,
       mailboxName: target.mailbox === undefined ? INBOX : normalizeMailboxName(target.mailbox),
@@ -149,15 +168,30 @@ export class MailStore implements MailStoreApi {
     }));
     const messageId = extractMessageId(raw);
     return this.#database.transaction(() => {
-      if (resolved.length === 0) return [];
-      const bodyId = insertBody(this.#database, raw);
-      return resolved.map((target) => {
-        const account = this.#directory.requireAccount(target.account);
-        const mailboxId = this.#directory.findOrCreateMailboxId(account, target.mailboxName);
-        const record = this.#insertNewMessage(mailboxId, bodyId, raw.length, target.flags, internalDate, messageId, undefined);
-        return { account, mailboxId, uid: record.uid };
-      });
+      const copies: DeliveredCopy[] = [];
+      if (resolved.length > 0) {
+        const bodyId = insertBody(this.#database, raw);
+        for (const target of resolved) {
+          const account = this.#directory.requireAccount(target.account);
+          const mailboxId = this.#directory.findOrCreateMailboxId(account, target.mailboxName);
+          const { firstUid, modseq, mailboxName, uidValidity } = reserveUids(this.#database, mailboxId, 1);
+          const flags = target.flags;
+          insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size: raw.length, messageId, bodyId });
+          this.#database.queueChange({ kind: 'exists', mailboxId, uids: [firstUid] });
+          copies.push({ account, mailboxId, uid: firstUid, mailbox: mailboxName, uidValidity });
+        }
+      }
+      inTransaction?.(copies, this.#database);
+      return copies.map(({ account, mailboxId, uid }) => ({ account, mailboxId, uid }));
     });
+  }
+
+  /**
+   * deliver() through the group commit: shares its COMMIT with the other deliveries of this event-loop
+   * turn; resolves once this delivery is durable, rejects with this delivery's own error.
+   */
+  deliverGrouped(targets: DeliveryTarget[], raw: Buffer, internalDate: Date = new Date(), inTransaction?: DeliveryHook): Promise<DeliveryResult[]> {
+    return this.#group.run(() => this.deliver(targets, raw, internalDate, inTransaction));
   }
 
   /** APPEND (RFC 3501 §6.3.11) and the agents' Sent copies. */
@@ -287,6 +321,9 @@ export class MailStore implements MailStoreApi {
   }
 
   close(): void {
+    this.#group.close();
+    // An empty transaction writes the in-memory \Recent claims (beforeCommit), so a clean restart keeps them.
+    if (this.#recent.hasUnwritten()) this.#database.transaction(() => undefined);
     this.#database.close();
   }
 
@@ -303,6 +340,11 @@ export class MailStore implements MailStoreApi {
     const record = insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size, messageId, bodyId });
     this.#database.queueChange({ kind: 'exists', mailboxId, uids: [record.uid], origin });
     return record;
+  }
+
+  #withClaims(mailbox: MailboxRecord): MailboxRecord {
+    const firstRecentUid = this.#recent.firstRecentUid(mailbox.id, mailbox.uidValidity, mailbox.firstRecentUid);
+    return firstRecentUid === mailbox.firstRecentUid ? mailbox : { ...mailbox, firstRecentUid };
   }
 
   #requireMailbox(mailboxId: number): void {

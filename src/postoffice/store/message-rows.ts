@@ -36,16 +36,20 @@ export function toMessageRecord(row: unknown): MessageRecord {
  * Reserves `count` consecutive UIDs and one new MODSEQ in a mailbox (uid_next only grows, so expunged
  * UIDs are never handed out again). Throws NONEXISTENT for an unknown mailbox, LIMIT when UIDs run out.
  */
-export function reserveUids(database: StoreDatabase, mailboxId: number, count: number): { firstUid: number; modseq: number } {
+export function reserveUids(
+  database: StoreDatabase,
+  mailboxId: number,
+  count: number,
+): { firstUid: number; modseq: number; mailboxName: string; uidValidity: number } {
   const row = database
     .statement(
       'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
-        'RETURNING uid_next - ? AS first_uid, highest_modseq AS modseq',
+        'RETURNING uid_next - ? AS first_uid, highest_modseq AS modseq, name, uid_validity',
     )
-    .get(count, mailboxId, count) as { first_uid: number; modseq: number } | undefined;
+    .get(count, mailboxId, count) as { first_uid: number; modseq: number; name: string; uid_validity: number } | undefined;
   if (!row) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
   if (row.first_uid + count - 1 > MAX_UID) throw new StoreError('LIMIT', 'Mailbox has run out of UIDs');
-  return { firstUid: row.first_uid, modseq: row.modseq };
+  return { firstUid: row.first_uid, modseq: row.modseq, mailboxName: row.name, uidValidity: row.uid_validity };
 }
 
 /** Bumps and returns the mailbox's HIGHESTMODSEQ (flag changes, expunges). */

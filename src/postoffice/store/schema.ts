@@ -1,4 +1,5 @@
 // The SQLite schema of the mail store and its migrations, versioned with `PRAGMA user_version`.
+// Also holds the audit journal's table (`journal_entries`, version 2).
 // Raw messages live in `bodies`, shared by every copy (COPY, multi-recipient delivery) so a 25 MiB message
 // delivered to ten agents is stored once. Indexes keep the SMTP → store → IDLE path free of table scans.
 import type { DatabaseSync } from 'node:sqlite';
@@ -56,6 +57,20 @@ const MIGRATIONS: string[] = [
   CREATE INDEX messages_deleted ON messages (mailbox_id, deleted);
   CREATE INDEX messages_message_id ON messages (message_id) WHERE message_id IS NOT NULL;
   CREATE INDEX messages_body ON messages (body_id);
+  `,
+  // The audit journal (journal/message-journal.ts) lives in the same file since version 2, so an entry
+  // commits in the same transaction (one fsync) as the delivery it records.
+  `
+  CREATE TABLE journal_entries (
+    seq INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    raw_sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    copies TEXT NOT NULL,
+    previous_hash TEXT NOT NULL,
+    entry_hash TEXT NOT NULL
+  ) STRICT;
   `,
 ];
 

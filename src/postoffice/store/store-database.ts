@@ -1,6 +1,10 @@
 // The SQLite connection of the mail store: durable settings (WAL + synchronous=FULL, so a committed
 // transaction survives kill -9 and power loss), a prepared-statement cache, and transactions that
 // publish their change events only after COMMIT (RFC 3501 §7.4: clients must never see uncommitted state).
+// transactionBatch() serves the group commit (group-commit.ts): several units of work, each in its own
+// SAVEPOINT (one failing unit is undone alone), share one BEGIN ... COMMIT that is written to the WAL
+// without fsync; the caller makes it durable with an fdatasync of the WAL file off the event loop and only
+// then emits its changes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -10,15 +14,37 @@ import type { MailboxChange } from './store-types.ts';
 
 export const DATABASE_FILE_NAME = 'mail.sqlite';
 
+/** State that rides along with every commit (the \Recent claims, recent-claims.ts). */
+export interface CommitParticipant {
+  /** Inside the transaction, just before COMMIT. */
+  beforeCommit(): void;
+  afterCommit(): void;
+  afterRollback(): void;
+}
+
+export type BatchOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export interface BatchResult<T> {
+  outcomes: Array<BatchOutcome<T>>;
+  /** The committed units' changes, NOT yet emitted: the caller emits them once the batch is durable. */
+  changes: MailboxChange[];
+}
+
 export class StoreDatabase {
   readonly #connection: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #hub: ChangeHub;
   #pendingChanges: MailboxChange[] | null = null;
+  #participant: CommitParticipant | undefined;
+  #beforePublishingSynced: (() => void) | undefined;
+  /** The WAL file, which the group commit fdatasyncs itself. */
+  readonly walFile: string;
 
   constructor(dataDir: string, hub: ChangeHub) {
     mkdirSync(dataDir, { recursive: true });
-    this.#connection = new DatabaseSync(path.join(dataDir, DATABASE_FILE_NAME), { enableForeignKeyConstraints: true });
+    const file = path.join(dataDir, DATABASE_FILE_NAME);
+    this.walFile = `${file}-wal`;
+    this.#connection = new DatabaseSync(file, { enableForeignKeyConstraints: true });
     this.#hub = hub;
     try {
       const { journal_mode: journalMode } = this.#connection.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string };
@@ -45,6 +71,18 @@ export class StoreDatabase {
     return statement;
   }
 
+  setCommitParticipant(participant: CommitParticipant): void {
+    this.#participant = participant;
+  }
+
+  /**
+   * Called after a synchronous (fsync'd) transaction() commit with changes, before they are emitted: the
+   * group commit makes its not-yet-synced batches durable and emits them first, so events keep commit order.
+   */
+  setBeforePublishingSynced(callback: () => void): void {
+    this.#beforePublishingSynced = callback;
+  }
+
   /**
    * Runs `work` in one IMMEDIATE transaction (joining the outer one when nested) and emits the changes it
    * queued after COMMIT; on error everything is rolled back and no change is emitted.
@@ -56,17 +94,77 @@ export class StoreDatabase {
     this.#connection.exec('BEGIN IMMEDIATE');
     try {
       result = work();
-      this.#connection.exec('COMMIT');
+      this.#commit();
     } catch (error) {
-      this.#pendingChanges = null;
-      this.#rollbackAfter(error);
+      this.#abort(error);
       throw error;
     }
     const changes = this.#pendingChanges;
     // Cleared before emitting: a listener may start a transaction of its own.
     this.#pendingChanges = null;
-    for (const change of changes) this.#hub.emit(change);
+    // Only events need ordering; a transaction that changed nothing visible must not wait for an fsync.
+    if (changes.length > 0) this.#beforePublishingSynced?.();
+    this.emitChanges(changes);
     return result;
+  }
+
+  /**
+   * Runs every unit in its own SAVEPOINT inside ONE transaction committed WITHOUT fsync (synchronous=NORMAL
+   * for this commit only): the caller must fdatasync walFile before telling anyone, and emit `changes` then.
+   * A unit that throws is rolled back alone (its queued changes dropped) and reported as failed; the others
+   * commit. Throws only when the transaction as a whole fails (BEGIN or COMMIT): then nothing was stored.
+   */
+  transactionBatch<T>(units: ReadonlyArray<() => T>): BatchResult<T> {
+    if (this.#pendingChanges !== null) throw new Error('mail store: transactionBatch inside a transaction');
+    const changes: MailboxChange[] = [];
+    const outcomes: Array<BatchOutcome<T>> = [];
+    this.#connection.exec('PRAGMA synchronous = NORMAL');
+    try {
+      this.#pendingChanges = changes;
+      this.#connection.exec('BEGIN IMMEDIATE');
+      try {
+        for (const unit of units) {
+          const queuedBefore = changes.length;
+          this.#connection.exec('SAVEPOINT unit');
+          try {
+            const value = unit();
+            this.#connection.exec('RELEASE unit');
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            changes.length = queuedBefore;
+            // Undoes this unit only; the savepoint is then released (it stays on the stack otherwise).
+            this.#connection.exec('ROLLBACK TO unit');
+            this.#connection.exec('RELEASE unit');
+            outcomes.push({ ok: false, error });
+          }
+        }
+        this.#commit();
+      } catch (error) {
+        this.#abort(error);
+        throw error;
+      }
+      this.#pendingChanges = null;
+    } finally {
+      this.#connection.exec('PRAGMA synchronous = FULL');
+    }
+    return { outcomes, changes };
+  }
+
+  #commit(): void {
+    this.#participant?.beforeCommit();
+    this.#connection.exec('COMMIT');
+    this.#participant?.afterCommit();
+  }
+
+  #abort(error: unknown): void {
+    this.#pendingChanges = null;
+    this.#participant?.afterRollback();
+    this.#rollbackAfter(error);
+  }
+
+  /** Emits committed changes to the mailboxes' listeners (only once they are durable). */
+  emitChanges(changes: readonly MailboxChange[]): void {
+    for (const change of changes) this.#hub.emit(change);
   }
 
   #rollbackAfter(error: unknown): void {

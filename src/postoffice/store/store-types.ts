@@ -1,6 +1,7 @@
 // The contract between the durable mail store and its two users, the SMTP delivery path and IMAP sessions.
 // Semantics follow RFC 3501 §2.3.1 (UIDs, UIDVALIDITY) and RFC 7162 §3 (MODSEQ): UIDs strictly ascend and
 // are never reused; UIDVALIDITY is unique per mailbox incarnation; MODSEQ strictly increases and persists.
+import type { StatementSync } from 'node:sqlite';
 
 /** Special-use attributes of RFC 6154 that the default folders carry. */
 export type SpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Archive' | '\\Junk' | '\\All' | '\\Flagged';
@@ -28,7 +29,10 @@ export interface MailboxRecord {
   uidNext: number;
   highestModseq: number;
   specialUse: SpecialUse | null;
-  /** Messages with uid >= this are \Recent and not yet claimed by any SELECT. */
+  /**
+   * Messages with uid >= this are \Recent and not yet claimed by any SELECT. Claims live in memory and are
+   * persisted with the store's next transaction: after a crash a message may show as \Recent once more.
+   */
   firstRecentUid: number;
   messageCount: number;
   unseenCount: number;
@@ -70,6 +74,23 @@ export interface DeliveryResult {
   uid: number;
 }
 
+/** A stored copy as a DeliveryHook sees it: with its mailbox's name and UIDVALIDITY (no second look-up). */
+export interface DeliveredCopy extends DeliveryResult {
+  mailbox: string;
+  uidValidity: number;
+}
+
+/** Prepared statements on the store's own connection, for rows that must commit with a delivery. */
+export interface TransactionStatements {
+  statement(sql: string): StatementSync;
+}
+
+/**
+ * Runs inside the delivery's transaction, after the copies are stored: whatever it writes through
+ * `database` commits (or rolls back) atomically with them. Throwing fails the delivery.
+ */
+export type DeliveryHook = (copies: DeliveredCopy[], database: TransactionStatements) => void;
+
 /**
  * The store API. All methods are synchronous (node:sqlite), and every mutation is one transaction that is
  * durable (WAL, synchronous=FULL) when the method returns; change events are emitted after the commit.
@@ -95,7 +116,12 @@ export interface MailStoreApi {
   getMessage(mailboxId: number, uid: number): MessageRecord | undefined;
   getRaw(mailboxId: number, uid: number): Buffer | undefined;
   /** Delivers one message to several accounts in one transaction (the SMTP 250 promise). */
-  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date): DeliveryResult[];
+  deliver(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date, inTransaction?: DeliveryHook): DeliveryResult[];
+  /**
+   * deliver() with group commit: deliveries of one event-loop turn share one COMMIT (one fsync). Resolves
+   * once this delivery is durable; rejects with its own error only (the others are not affected).
+   */
+  deliverGrouped(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date, inTransaction?: DeliveryHook): Promise<DeliveryResult[]>;
   append(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): MessageRecord;
   storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): { updated: MessageRecord[]; failedUids: number[] };
   copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }>;

@@ -1,0 +1,76 @@
+// Group commit of deliveries (store/group-commit.ts): deliveries of one event-loop turn share one COMMIT
+// and one fdatasync of the WAL; each caller hears only about its own delivery (RFC 5321 §6.1: the 250
+// after ITS data is durable), one failing delivery does not fail the others, and change events are emitted
+// only once the batch is durable, in commit order also when an ordinary transaction commits in between.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MailboxChange } from '../../src/postoffice/store/store-types.ts';
+import { ALICE, BOB, openStoreFixture, rawMessage, type StoreFixture } from './store-fixture.ts';
+
+let fixture: StoreFixture;
+
+beforeEach(() => {
+  fixture = openStoreFixture();
+  fixture.store.ensureAccount(ALICE);
+  fixture.store.ensureAccount(BOB);
+});
+afterEach(() => fixture.cleanup());
+
+function inboxId(account = ALICE): number {
+  return fixture.store.getMailbox(account, 'INBOX')!.id;
+}
+
+describe('deliverGrouped', () => {
+  it('commits concurrent deliveries together; a failing one fails alone', async () => {
+    const results = await Promise.allSettled([
+      fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('g1@test')),
+      fixture.store.deliverGrouped([{ account: ALICE }, { account: 'ghost@swarm.local' }], rawMessage('g2@test')),
+      fixture.store.deliverGrouped([{ account: ALICE }, { account: BOB }], rawMessage('g3@test')),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: [{ account: ALICE, uid: 1 }] });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: 'NONEXISTENT' }) });
+    expect(results[2]).toMatchObject({ status: 'fulfilled', value: [{ account: ALICE, uid: 2 }, { account: BOB, uid: 1 }] });
+    // The failed delivery left nothing behind, not even its first (valid) copy.
+    expect(fixture.store.listMessages(inboxId()).map((message) => message.messageId)).toEqual(['g1@test', 'g3@test']);
+    expect(fixture.reopen().listMessages(inboxId(BOB)).map((message) => message.messageId)).toEqual(['g3@test']);
+  });
+
+  it('rolls back the rows a failing hook wrote together with its delivery', async () => {
+    const marker = (sql: { statement(sql: string): { run(...values: string[]): unknown } }, name: string) =>
+      sql.statement('INSERT INTO store_meta (key, value) VALUES (?, 1)').run(name);
+    const results = await Promise.allSettled([
+      fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('h1@test'), new Date(), (_copies, sql) => marker(sql, 'hook-1')),
+      fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('h2@test'), new Date(), (_copies, sql) => {
+        marker(sql, 'hook-2');
+        throw new Error('hook refused');
+      }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect(fixture.store.listMessages(inboxId()).map((message) => message.messageId)).toEqual(['h1@test']);
+    // A hook sees every copy with its mailbox name and UIDVALIDITY.
+    let seen: unknown;
+    await fixture.store.deliverGrouped([{ account: BOB, mailbox: 'Archive' }], rawMessage('h3@test'), new Date(), (copies) => {
+      seen = copies;
+    });
+    const archive = fixture.store.getMailbox(BOB, 'Archive')!;
+    expect(seen).toEqual([{ account: BOB, mailboxId: archive.id, uid: 1, mailbox: 'Archive', uidValidity: archive.uidValidity }]);
+  });
+
+  it('emits change events only after the batch is durable, in commit order', async () => {
+    const events: string[] = [];
+    fixture.store.subscribe(inboxId(), (change: MailboxChange) => events.push(`${change.kind} ${change.kind === 'exists' ? change.uids.join(',') : ''}`));
+    const grouped = fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('e1@test'));
+    expect(events).toEqual([]); // not even committed yet
+    await new Promise((resolve) => setImmediate(resolve)); // committed; its fdatasync may still run
+    // An ordinary (fsync'd) transaction now: the batch before it is released first.
+    fixture.store.deliver([{ account: ALICE }], rawMessage('e2@test'));
+    await grouped;
+    expect(events).toEqual(['exists 1', 'exists 2']);
+  });
+
+  it('leaves nothing queued at close', async () => {
+    const pending = fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('c1@test'));
+    const store = fixture.reopen(); // close() runs the queue and syncs before closing
+    await expect(pending).resolves.toMatchObject([{ uid: 1 }]);
+    expect(store.listMessages(inboxId()).map((message) => message.messageId)).toEqual(['c1@test']);
+  });
+});
