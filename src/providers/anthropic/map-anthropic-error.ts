@@ -3,6 +3,7 @@
 // reference (429 rate limit, 529 overloaded, 401/403 auth).
 import Anthropic from '@anthropic-ai/sdk';
 import { ModelError } from '../model.ts';
+import { modelErrorFromStatus } from '../model-error-from-status.ts';
 
 export function mapAnthropicError(error: unknown): ModelError {
   if (error instanceof ModelError) return error;
@@ -16,7 +17,7 @@ export function mapAnthropicError(error: unknown): ModelError {
     return new ModelError('network', `anthropic: connection failed (${describeCause(error)})`, { retryable: true, cause: error });
   }
   if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-    return fromStatus(error.status, `anthropic: ${error.message}`, error);
+    return modelErrorFromStatus(error.status, `anthropic: ${error.message}`, error);
   }
   if (error instanceof SyntaxError) {
     return new ModelError('malformed', `anthropic: response is not valid JSON (${error.message})`, { retryable: true, cause: error });
@@ -25,13 +26,6 @@ export function mapAnthropicError(error: unknown): ModelError {
   return new ModelError('server', `anthropic: unexpected failure: ${message}`, { retryable: false, cause: error });
 }
 
-function fromStatus(status: number, message: string, cause: unknown): ModelError {
-  if (status === 429) return new ModelError('rate_limit', message, { retryable: true, status, cause });
-  if (status === 401 || status === 403) return new ModelError('auth', message, { retryable: false, status, cause });
-  if (status === 408) return new ModelError('timeout', message, { retryable: true, status, cause });
-  if (status >= 500 || status === 409) return new ModelError('server', message, { retryable: true, status, cause });
-  return new ModelError('bad_request', message, { retryable: false, status, cause });
-}
 
 function describeCause(error: Error): string {
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';

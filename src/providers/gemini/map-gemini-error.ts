@@ -3,6 +3,7 @@
 // the Gemini API sends on 429), so gemini-model.ts can retry; the SDK's ApiError keeps neither.
 import { ApiError } from '@google/genai';
 import { ModelError } from '../model.ts';
+import { modelErrorFromStatus } from '../model-error-from-status.ts';
 import type { ClassifiedFailure } from '../retry.ts';
 
 export function classifyGeminiError(
@@ -21,7 +22,7 @@ export function classifyGeminiError(
     const body = parseErrorBody(error.message);
     const message = `gemini: ${error.status} ${body?.message ?? error.message}`;
     const retryAfterMs = context.retryAfterHeaderMs ?? body?.retryDelayMs;
-    return { error: fromStatus(error.status, message, error), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return { error: modelErrorFromStatus(error.status, message, error), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   if (error instanceof SyntaxError) {
     return { error: new ModelError('malformed', `gemini: response is not valid JSON (${error.message})`, { retryable: true, cause: error }) };
@@ -34,13 +35,6 @@ export function classifyGeminiError(
   return { error: new ModelError('server', `gemini: unexpected failure: ${message}`, { retryable: false, cause: error }) };
 }
 
-function fromStatus(status: number, message: string, cause: unknown): ModelError {
-  if (status === 429) return new ModelError('rate_limit', message, { retryable: true, status, cause });
-  if (status === 401 || status === 403) return new ModelError('auth', message, { retryable: false, status, cause });
-  if (status === 408) return new ModelError('timeout', message, { retryable: true, status, cause });
-  if (status >= 500) return new ModelError('server', message, { retryable: true, status, cause });
-  return new ModelError('bad_request', message, { retryable: false, status, cause });
-}
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');

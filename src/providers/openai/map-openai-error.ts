@@ -2,6 +2,7 @@
 // OpenAI and OpenAI-compatible servers; `vendorLabel` says which in the message.
 import OpenAI from 'openai';
 import { ModelError } from '../model.ts';
+import { modelErrorFromStatus } from '../model-error-from-status.ts';
 
 export function mapOpenAiError(error: unknown, vendorLabel: string): ModelError {
   if (error instanceof ModelError) return error;
@@ -16,7 +17,7 @@ export function mapOpenAiError(error: unknown, vendorLabel: string): ModelError 
     return new ModelError('network', `${vendorLabel}: connection failed (${error.message}${cause})`, { retryable: true, cause: error });
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-    return fromStatus(error.status, `${vendorLabel}: ${error.message}`, error);
+    return modelErrorFromStatus(error.status, `${vendorLabel}: ${error.message}`, error);
   }
   if (error instanceof SyntaxError) {
     return new ModelError('malformed', `${vendorLabel}: response is not valid JSON (${error.message})`, { retryable: true, cause: error });
@@ -25,10 +26,3 @@ export function mapOpenAiError(error: unknown, vendorLabel: string): ModelError 
   return new ModelError('server', `${vendorLabel}: unexpected failure: ${message}`, { retryable: false, cause: error });
 }
 
-function fromStatus(status: number, message: string, cause: unknown): ModelError {
-  if (status === 429) return new ModelError('rate_limit', message, { retryable: true, status, cause });
-  if (status === 401 || status === 403) return new ModelError('auth', message, { retryable: false, status, cause });
-  if (status === 408) return new ModelError('timeout', message, { retryable: true, status, cause });
-  if (status >= 500 || status === 409) return new ModelError('server', message, { retryable: true, status, cause });
-  return new ModelError('bad_request', message, { retryable: false, status, cause });
-}
