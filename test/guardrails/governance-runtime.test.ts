@@ -3,17 +3,13 @@
 // from an authenticated human, so the same words from a stranger on the inbound port change nothing.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
 import type { TurnFinishedEvent, TurnStartedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm, type Swarm } from '../../src/swarm/swarm-runtime.ts';
-import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
+import type { Swarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startPostOfficeBackend, type MailBackend, type MailUser } from '../swarm/mail-backends.ts';
-import { sendInbound, testLogger, uniqueId, writeAgentsDir } from '../swarm/swarm-test-kit.ts';
+import { startPostOfficeBackend, type MailBackend } from '../swarm/mail-backends.ts';
+import { human, sendInbound, startAgentSwarm, startWorkerSwarm, stopSwarmAndServer, uniqueId, worker } from '../swarm/swarm-test-kit.ts';
 
 const domain = 'govern.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 describe('governance commands in the runtime', () => {
   let backend: MailBackend;
@@ -25,14 +21,10 @@ describe('governance commands in the runtime', () => {
 
   beforeAll(async () => {
     backend = await startPostOfficeBackend(domain, human, [worker]);
-    swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work', trust: '[humans, peers, strangers]' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
+    swarm = await startAgentSwarm(backend, {
+      agents: [{ name: 'worker', role: 'Does the work', trust: '[humans, peers, strangers]' }],
+      passwords: { worker: worker.password },
       humans: [{ address: `human@${domain}` }],
-      createModel: () => new OfflineModel({ id: 'offline' }),
-      logger: testLogger(),
     });
     swarm.on('turn-started', (event) => started.push(event));
     swarm.on('turn-finished', (event) => finished.push(event));
@@ -41,10 +33,7 @@ describe('governance commands in the runtime', () => {
       if (event.reason.startsWith('governance command')) commands.push(event.reason);
     });
   });
-  afterAll(async () => {
-    await swarm?.stop();
-    await backend?.close();
-  });
+  afterAll(() => stopSwarmAndServer(swarm, backend));
 
   async function submitAsHuman(text: string, messageId: string, subject = 'Governance'): Promise<void> {
     const transport = nodemailer.createTransport({ host: backend.host, port: backend.submissionPort, secure: false, ignoreTLS: true, auth: { user: `human@${domain}`, pass: human.password } });
@@ -86,15 +75,7 @@ describe('governance commands in the runtime', () => {
     await waitFor(() => commands.length === 3, { timeoutMs: 60_000, what: 'the worker to apply the second STOP' });
     expect(swarm.agents[0]!.state()).toBe('paused');
     await swarm.stop();
-    swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
-      humans: [{ address: `human@${domain}` }],
-      createModel: () => new OfflineModel({ id: 'offline' }),
-      logger: testLogger(),
-    });
+    swarm = await startWorkerSwarm(backend);
     await waitFor(() => swarm.agents[0]!.state() === 'paused', { timeoutMs: 60_000, what: 'the restarted worker to come up paused' });
   }, 180_000);
 });

@@ -2,12 +2,10 @@
 // (the builder, named in To and also a team member, gets one copy); the builder (wake: to) answers, while
 // reviewer and tester (wake: to), reached only through team@, stay silent: a list copy counts as Cc.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
 import type { TurnFinishedEvent, TurnStartedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm, type Swarm } from '../../src/swarm/swarm-runtime.ts';
+import type { Swarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { testLogger, uniqueId, writeAgentsDir } from '../swarm/swarm-test-kit.ts';
+import { startAgentSwarm, stopSwarmAndServer, uniqueId } from '../swarm/swarm-test-kit.ts';
 import { DOMAIN, headerValues, PASSWORDS, startGuardrailOffice, type GuardrailOffice } from './lists-post-office-fixture.ts';
 
 describe('team@ with real agents', () => {
@@ -19,30 +17,22 @@ describe('team@ with real agents', () => {
 
   beforeAll(async () => {
     office = await startGuardrailOffice();
-    swarm = await startSwarm({
-      agents: loadAgentDefinitions(
-        writeAgentsDir([
-          { name: 'builder', role: 'Builds features', wake: 'to', trust: '[humans, peers]' },
-          { name: 'reviewer', role: 'Reviews changes', wake: 'to', trust: '[humans, peers]' },
-          { name: 'tester', role: 'Tests releases', wake: 'to', trust: '[humans, peers]' },
-        ]),
-      ),
-      server: { host: '127.0.0.1', imapPort: office.postOffice.ports.imap, submissionPort: office.postOffice.ports.submission },
-      credentials: (name) => ({ user: `${name}@${DOMAIN}`, password: PASSWORDS[name]! }),
-      domain: DOMAIN,
+    const server = { domain: DOMAIN, host: '127.0.0.1', imapPort: office.postOffice.ports.imap, submissionPort: office.postOffice.ports.submission };
+    swarm = await startAgentSwarm(server, {
+      agents: [
+        { name: 'builder', role: 'Builds features', wake: 'to', trust: '[humans, peers]' },
+        { name: 'reviewer', role: 'Reviews changes', wake: 'to', trust: '[humans, peers]' },
+        { name: 'tester', role: 'Tests releases', wake: 'to', trust: '[humans, peers]' },
+      ],
+      passwords: PASSWORDS,
       humans: [{ address: `alice@${DOMAIN}` }, { address: `bob@${DOMAIN}` }],
-      createModel: (agent) => new OfflineModel({ id: agent.model }),
-      logger: testLogger(),
     });
     swarm.on('turn-started', (event) => started.push(event));
     swarm.on('turn-finished', (event) => finished.push(event));
     swarm.on('mail-skipped', (event) => skipped.push(event));
     await waitFor(() => swarm.agents.every((agent) => agent.state() === 'idle'), { what: 'agents connected and idle', timeoutMs: 30_000 });
   }, 60_000);
-  afterAll(async () => {
-    await swarm?.stop();
-    await office?.close();
-  });
+  afterAll(() => stopSwarmAndServer(swarm, office));
 
   it('delivers once per member and wakes only the agent named in To', async () => {
     const taskId = uniqueId('team-task', DOMAIN);

@@ -8,11 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ModelRequest, ModelResponse, LanguageModel } from '../../src/providers/model.ts';
 import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
 import type { TurnStartedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm, type Swarm } from '../../src/swarm/swarm-runtime.ts';
+import type { Swarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { testLogger, uniqueId } from '../swarm/swarm-test-kit.ts';
+import { startAgentSwarm, stopSwarmAndServer, uniqueId } from '../swarm/swarm-test-kit.ts';
 import { DOMAIN, PASSWORDS, startGuardrailOffice, type GuardrailOffice } from './lists-post-office-fixture.ts';
 
 /** The offline model, keeping every request it saw. */
@@ -45,27 +44,22 @@ describe('trust: who may wake an agent', () => {
     agentFile(dir, 'builder', undefined); // default: [humans, peers]
     agentFile(dir, 'reviewer', '[humans, peers, strangers]');
     agentFile(dir, 'tester', '[humans]');
-    swarm = await startSwarm({
-      agents: loadAgentDefinitions(dir),
-      server: { host: '127.0.0.1', imapPort: office.postOffice.ports.imap, submissionPort: office.postOffice.ports.submission },
-      credentials: (name) => ({ user: `${name}@${DOMAIN}`, password: PASSWORDS[name]! }),
-      domain: DOMAIN,
+    const server = { domain: DOMAIN, host: '127.0.0.1', imapPort: office.postOffice.ports.imap, submissionPort: office.postOffice.ports.submission };
+    swarm = await startAgentSwarm(server, {
+      agents: dir,
+      passwords: PASSWORDS,
       humans: [{ address: `alice@${DOMAIN}` }, { address: `bob@${DOMAIN}` }],
       createModel: (agent) => {
         const model = new RecordingModel();
         models.set(agent.name, model);
         return model;
       },
-      logger: testLogger(),
     });
     swarm.on('turn-started', (event) => started.push(event));
     swarm.on('mail-skipped', (event) => skipped.push(event));
     await waitFor(() => swarm.agents.every((agent) => agent.state() === 'idle'), { what: 'agents connected and idle', timeoutMs: 30_000 });
   }, 60_000);
-  afterAll(async () => {
-    await swarm?.stop();
-    await office?.close();
-  });
+  afterAll(() => stopSwarmAndServer(swarm, office));
 
   async function sendAsStranger(to: string, subject: string, text: string, headers: Record<string, string> = {}, from = 'stranger@elsewhere.example', envelopeFrom = from): Promise<string> {
     const messageId = uniqueId(subject.toLowerCase().replace(/\W+/g, '-'), 'elsewhere.example');

@@ -1,39 +1,22 @@
 // Acceptance 2: three mails in one thread that arrive while the agent is busy with that thread produce
 // one next turn, not three (the model blocks on a gate the test controls).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
+import { describe, expect, it } from 'vitest';
 import type { TurnFinishedEvent, TurnStartedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startTestBackend, type MailBackend, type MailUser } from './mail-backends.ts';
-import { GatedModel, readFolder, sendInbound, testLogger, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { startTestBackend } from './mail-backends.ts';
+import { GatedModel, human, readFolder, sendInbound, startWorkerSwarm, uniqueId, useBackend, worker } from './swarm-test-kit.ts';
 
 const domain = 'coalesce.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 describe('coalescing', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startTestBackend(domain, human, [worker]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startTestBackend(domain, human, [worker]));
 
   it('turns three mails that arrive during a turn into one next turn', async () => {
+    const backend = startedBackend();
     const model = new GatedModel();
     const started: TurnStartedEvent[] = [];
     const finished: TurnFinishedEvent[] = [];
-    const swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
-      humans: [{ address: `human@${domain}` }],
-      createModel: () => model,
-      logger: testLogger(),
-    });
+    const swarm = await startWorkerSwarm(backend, { createModel: () => model });
     swarm.on('turn-started', (event) => started.push(event));
     swarm.on('turn-finished', (event) => finished.push(event));
     try {

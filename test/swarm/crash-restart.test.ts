@@ -4,14 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startTestBackend, type MailBackend, type MailUser } from './mail-backends.ts';
-import { readFolder, sendInbound, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { startTestBackend, type MailBackend } from './mail-backends.ts';
+import { human, readFolder, sendInbound, uniqueId, useBackend, worker, writeAgentsDir } from './swarm-test-kit.ts';
 
 const domain = 'crash.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 interface ChildHandle {
   process: ChildProcess;
@@ -36,15 +34,10 @@ function startChild(backend: MailBackend, agentsDir: string, mode: 'hang-after-s
 }
 
 describe('crash in the middle of a turn', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startTestBackend(domain, human, [worker]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startTestBackend(domain, human, [worker]));
 
   it('sends exactly one reply after SIGKILL and restart', async () => {
+    const backend = startedBackend();
     const agentsDir = writeAgentsDir([{ name: 'worker', role: 'Does the work' }]);
     const first = startChild(backend, agentsDir, 'hang-after-send');
     let second: ChildHandle | undefined;

@@ -1,28 +1,19 @@
 // A model that keeps failing: the mail stays unprocessed with a retry keyword per attempt (state on the
 // server), and after the last attempt the sender gets a short, honest failure note and the mail is done.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ModelError, type LanguageModel } from '../../src/providers/model.ts';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
 import type { TurnFinishedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startTestBackend, type MailBackend, type MailUser } from './mail-backends.ts';
-import { readFolder, sendInbound, testLogger, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { startTestBackend } from './mail-backends.ts';
+import { human, readFolder, sendInbound, startWorkerSwarm, uniqueId, useBackend, worker } from './swarm-test-kit.ts';
 
 const domain = 'failure.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 describe('model failure', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startTestBackend(domain, human, [worker]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startTestBackend(domain, human, [worker]));
 
   it('retries a bounded number of times, then answers with a failure note', async () => {
+    const backend = startedBackend();
     let calls = 0;
     const model: LanguageModel = {
       id: 'anthropic:claude-test',
@@ -33,16 +24,7 @@ describe('model failure', () => {
       },
     };
     const finished: TurnFinishedEvent[] = [];
-    const swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
-      humans: [{ address: `human@${domain}` }],
-      createModel: () => model,
-      logger: testLogger(),
-      retry: { maxAttempts: 3, delayMs: 50 },
-    });
+    const swarm = await startWorkerSwarm(backend, { createModel: () => model, retry: { maxAttempts: 3, delayMs: 50 } });
     swarm.on('turn-finished', (event) => finished.push(event));
     try {
       const taskId = uniqueId('task', domain);

@@ -2,31 +2,21 @@
 // keyword) but before submitting it. The re-run derives the same Message-ID, finds the unconfirmed copy and
 // submits exactly those stored bytes, once.
 import { ImapFlow } from 'imapflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
+import { describe, expect, it } from 'vitest';
 import type { TurnFinishedEvent } from '../../src/swarm/agent-runtime.ts';
 import { deriveMessageId } from '../../src/swarm/message-ids.ts';
 import { buildRawMessage } from '../../src/swarm/outgoing-mail.ts';
-import { startSwarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startTestBackend, type MailBackend, type MailUser } from './mail-backends.ts';
-import { readFolder, sendInbound, testLogger, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { startTestBackend } from './mail-backends.ts';
+import { human, readFolder, sendInbound, startWorkerSwarm, uniqueId, useBackend, worker } from './swarm-test-kit.ts';
 
 const domain = 'outbox.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 describe('outbox recovery', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startTestBackend(domain, human, [worker]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startTestBackend(domain, human, [worker]));
 
   it('submits an unconfirmed Sent copy instead of composing a new reply', async () => {
+    const backend = startedBackend();
     const taskId = uniqueId('task', domain);
     const replyId = deriveMessageId(`worker@${domain}`, [taskId], 0);
     const stored = await buildRawMessage({
@@ -49,15 +39,7 @@ describe('outbox recovery', () => {
     await client.logout();
 
     const finished: TurnFinishedEvent[] = [];
-    const swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
-      humans: [{ address: `human@${domain}` }],
-      createModel: (agent) => new OfflineModel({ id: agent.model }),
-      logger: testLogger(),
-    });
+    const swarm = await startWorkerSwarm(backend);
     swarm.on('turn-finished', (event) => finished.push(event));
     try {
       await sendInbound(backend, { from: `human@${domain}`, to: [`worker@${domain}`], subject: 'Ship it', text: 'Please ship.', messageId: taskId });

@@ -2,40 +2,21 @@
 // mail that arrived during the outage (put into the store while the server was down) and, back in IDLE,
 // the mail that arrives afterwards.
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
+import { describe, expect, it } from 'vitest';
 import type { TurnFinishedEvent } from '../../src/swarm/agent-runtime.ts';
-import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
-import { startSwarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startPostOfficeBackend, type MailBackend, type MailUser } from './mail-backends.ts';
-import { readFolder, sendInbound, testLogger, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { startPostOfficeBackend } from './mail-backends.ts';
+import { human, readFolder, sendInbound, startWorkerSwarm, uniqueId, useBackend, worker } from './swarm-test-kit.ts';
 
 const domain = 'restart.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 
 describe('post office restart', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startPostOfficeBackend(domain, human, [worker]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startPostOfficeBackend(domain, human, [worker]));
 
   it('reconnects and handles mail from the outage and after it', async () => {
+    const backend = startedBackend();
     const finished: TurnFinishedEvent[] = [];
-    const swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
-      humans: [{ address: `human@${domain}` }],
-      createModel: (agent) => new OfflineModel({ id: agent.model }),
-      logger: testLogger(),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-    });
+    const swarm = await startWorkerSwarm(backend, { reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } });
     swarm.on('turn-finished', (event) => finished.push(event));
     const agent = swarm.agents[0]!;
     try {

@@ -1,19 +1,55 @@
-// Shared pieces of the swarm acceptance tests: agent definition files in a temp dir, a human that sends
-// over the inbound SMTP port and reads its mailbox over IMAP, and a model whose first call blocks on a gate.
+// Shared pieces of the swarm acceptance tests: agent definition files in a temp dir, a mail backend per
+// describe block, a swarm started against a backend, a human that sends over the inbound SMTP port and
+// reads its mailbox over IMAP, and a model whose first call blocks on a gate.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll } from 'vitest';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.ts';
 import type { LanguageModel, ModelRequest, ModelResponse } from '../../src/providers/model.ts';
 import { OfflineModel } from '../../src/providers/offline/offline-model.ts';
+import { loadAgentDefinitions, type AgentDefinition } from '../../src/swarm/agent-definition.ts';
+import type { RetryPolicy } from '../../src/swarm/agent-runtime.ts';
+import type { ReconnectPolicy } from '../../src/swarm/mailbox-connection.ts';
 import { parseStoredMail, type StoredMail } from '../../src/swarm/parsed-mail.ts';
-import type { MailBackend } from './mail-backends.ts';
+import { startSwarm, type Swarm } from '../../src/swarm/swarm-runtime.ts';
+import type { MailBackend, MailUser } from './mail-backends.ts';
+
+/** The human and the one agent of the single-worker scenarios (each test file picks its own domain). */
+export const human: MailUser = { name: 'human', password: 'human-secret' };
+export const worker: MailUser = { name: 'worker', password: 'worker-secret' };
+
+/**
+ * Starts a backend before the first test of the enclosing `describe` and closes it after the last one.
+ * Call it in the `describe` body; the returned function gives the started backend inside a test.
+ */
+export function useBackend(start: () => Promise<MailBackend>): () => MailBackend {
+  let backend: MailBackend | undefined;
+  beforeAll(async () => {
+    backend = await start();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  return () => {
+    if (!backend) throw new Error('the backend is not started yet: call the getter inside a test, not in the describe body');
+    return backend;
+  };
+}
+
+export interface AgentFile {
+  name: string;
+  role: string;
+  wake?: string;
+  model?: string;
+  trust?: string;
+}
 
 /** `trust` defaults to including strangers: the kit's human writes through the inbound port (untrusted). */
-export function writeAgentsDir(agents: Array<{ name: string; role: string; wake?: string; model?: string; trust?: string }>): string {
+export function writeAgentsDir(agents: AgentFile[]): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailswarm-agents-'));
   for (const agent of agents) {
     writeFileSync(
@@ -22,6 +58,62 @@ export function writeAgentsDir(agents: Array<{ name: string; role: string; wake?
     );
   }
   return dir;
+}
+
+/** Where the swarm connects: a MailBackend fits, and so does any post office on loopback. */
+export interface SwarmServer {
+  domain: string;
+  host: string;
+  imapPort: number;
+  submissionPort: number;
+}
+
+export interface AgentSwarmOptions {
+  /** Agent files to write into a fresh temp dir, or a directory that already holds them. */
+  agents: AgentFile[] | string;
+  /** Password per agent name; each agent logs in as name@domain. */
+  passwords: Record<string, string>;
+  humans: Array<{ address: string; displayName?: string }>;
+  /** Defaults to the offline model each agent file names. */
+  createModel?: (agent: AgentDefinition) => LanguageModel;
+  retry?: RetryPolicy;
+  reconnect?: ReconnectPolicy;
+}
+
+/** Starts the agents against the server with the test logger; the caller stops the returned swarm. */
+export function startAgentSwarm(server: SwarmServer, options: AgentSwarmOptions): Promise<Swarm> {
+  const agentsDir = typeof options.agents === 'string' ? options.agents : writeAgentsDir(options.agents);
+  return startSwarm({
+    agents: loadAgentDefinitions(agentsDir),
+    server: { host: server.host, imapPort: server.imapPort, submissionPort: server.submissionPort },
+    credentials: (name) => {
+      const password = options.passwords[name];
+      if (password === undefined) throw new Error(`no password for agent ${name} in the test's passwords`);
+      return { user: `${name}@${server.domain}`, password };
+    },
+    domain: server.domain,
+    humans: options.humans,
+    createModel: options.createModel ?? ((agent) => new OfflineModel({ id: agent.model })),
+    logger: testLogger(),
+    retry: options.retry,
+    reconnect: options.reconnect,
+  });
+}
+
+/** The single-worker scenario: the kit's `worker` ("Does the work") serving the kit's `human` at the backend's domain. */
+export function startWorkerSwarm(backend: MailBackend, options: Pick<AgentSwarmOptions, 'createModel' | 'retry' | 'reconnect'> = {}): Promise<Swarm> {
+  return startAgentSwarm(backend, {
+    agents: [{ name: worker.name, role: 'Does the work' }],
+    passwords: { [worker.name]: worker.password },
+    humans: [{ address: `${human.name}@${backend.domain}` }],
+    ...options,
+  });
+}
+
+/** Teardown for a describe block that started a server and a swarm on it: the swarm first, so no agent sees its server vanish. */
+export async function stopSwarmAndServer(swarm: Swarm | undefined, server: { close(): Promise<void> } | undefined): Promise<void> {
+  await swarm?.stop();
+  await server?.close();
 }
 
 export interface InboundMail {

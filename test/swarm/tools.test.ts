@@ -1,31 +1,22 @@
 // Every model-callable tool against a real server, driven by a scripted model: look-ups (list_directory,
 // search_mail, read_message, read_thread), mail (send, forward, reply to the sender only), and a mistake
 // the model can fix (an unknown recipient comes back as a tool error, the turn goes on).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../../src/providers/model.ts';
-import { loadAgentDefinitions } from '../../src/swarm/agent-definition.ts';
 import type { TurnFinishedEvent } from '../../src/swarm/agent-runtime.ts';
-import { startSwarm } from '../../src/swarm/swarm-runtime.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startTestBackend, type MailBackend, type MailUser } from './mail-backends.ts';
+import { startTestBackend, type MailUser } from './mail-backends.ts';
 import { lastToolResults, ScriptedModel } from './scripted-model.ts';
-import { readFolder, sendInbound, testLogger, uniqueId, writeAgentsDir } from './swarm-test-kit.ts';
+import { human, readFolder, sendInbound, startAgentSwarm, uniqueId, useBackend, worker } from './swarm-test-kit.ts';
 
 const domain = 'tools.test';
-const human: MailUser = { name: 'human', password: 'human-secret' };
-const worker: MailUser = { name: 'worker', password: 'worker-secret' };
 const helper: MailUser = { name: 'helper', password: 'helper-secret' };
 
 describe('tools', () => {
-  let backend: MailBackend;
-  beforeAll(async () => {
-    backend = await startTestBackend(domain, human, [worker, helper]);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  const startedBackend = useBackend(() => startTestBackend(domain, human, [worker, helper]));
 
   it('looks things up, sends, forwards and reports fixable mistakes to the model', async () => {
+    const backend = startedBackend();
     const taskId = uniqueId('report', domain);
     let firstResults: ReturnType<typeof lastToolResults> = [];
     let secondResults: ReturnType<typeof lastToolResults> = [];
@@ -51,14 +42,11 @@ describe('tools', () => {
       },
     ]);
     const finished: TurnFinishedEvent[] = [];
-    const swarm = await startSwarm({
-      agents: loadAgentDefinitions(writeAgentsDir([{ name: 'worker', role: 'Does the work' }])),
-      server: { host: backend.host, imapPort: backend.imapPort, submissionPort: backend.submissionPort },
-      credentials: () => ({ user: `worker@${domain}`, password: worker.password }),
-      domain,
+    const swarm = await startAgentSwarm(backend, {
+      agents: [{ name: 'worker', role: 'Does the work' }],
+      passwords: { worker: worker.password },
       humans: [{ address: `human@${domain}` }, { address: `helper@${domain}`, displayName: 'The Helper' }],
       createModel: () => model,
-      logger: testLogger(),
     });
     swarm.on('turn-finished', (event) => finished.push(event));
     try {
