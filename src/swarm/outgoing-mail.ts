@@ -47,6 +47,7 @@ export async function buildRawMessage(mail: OutgoingMail): Promise<Buffer> {
     subject: mail.subject,
     text: mail.text,
     messageId: mail.messageId,
+    newline: 'windows', // CRLF as SMTP carries it: the Sent copy is byte for byte what recipients get
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(mail.references.length > 0 ? { references: mail.references } : {}),
     headers: {
