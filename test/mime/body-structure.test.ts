@@ -7,6 +7,7 @@ import {
   bareLf,
   crlf,
   forwarded,
+  forwardedEmbeddedLines,
   headerOnly,
   missingFinalBoundary,
   mixedWithAttachment,
@@ -84,22 +85,7 @@ describe('buildBodyStructure (RFC 3501 §7.4.2)', () => {
   });
 
   it('describes message/rfc822 with its envelope, structure and line count', () => {
-    const embedded = [
-      'From: orig@example.com',
-      'To: Group: a@example.com, b@example.com;',
-      'Subject: original',
-      'Content-Type: multipart/alternative; boundary="IN"',
-      '',
-      '--IN',
-      'Content-Type: text/plain',
-      '',
-      'inner text',
-      '--IN',
-      'Content-Type: text/html',
-      '',
-      '<b>inner</b>',
-      '--IN--',
-    ];
+    const embedded = forwardedEmbeddedLines;
     const orig = [[null, null, 'orig', 'example.com']];
     const structure = structureOf(forwarded) as unknown[];
     expect(structure[1]).toEqual([

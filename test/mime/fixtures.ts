@@ -108,18 +108,8 @@ export const nested = crlf([
   '',
 ]);
 
-export const forwarded = crlf([
-  'From: fwd@example.com',
-  'Subject: Fwd: original',
-  'Content-Type: multipart/mixed; boundary="FWD"',
-  '',
-  '--FWD',
-  'Content-Type: text/plain',
-  '',
-  'Forwarding.',
-  '--FWD',
-  'Content-Type: message/rfc822',
-  '',
+/** The lines of the message/rfc822 part inside `forwarded` (tests derive its size from them). */
+export const forwardedEmbeddedLines = [
   'From: orig@example.com',
   'To: Group: a@example.com, b@example.com;',
   'Subject: original',
@@ -134,6 +124,21 @@ export const forwarded = crlf([
   '',
   '<b>inner</b>',
   '--IN--',
+];
+
+export const forwarded = crlf([
+  'From: fwd@example.com',
+  'Subject: Fwd: original',
+  'Content-Type: multipart/mixed; boundary="FWD"',
+  '',
+  '--FWD',
+  'Content-Type: text/plain',
+  '',
+  'Forwarding.',
+  '--FWD',
+  'Content-Type: message/rfc822',
+  '',
+  ...forwardedEmbeddedLines,
   '--FWD--',
   '',
 ]);
