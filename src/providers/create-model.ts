@@ -1,7 +1,9 @@
 // Builds the LanguageModel for an agent's configured `model:` string: parses the spec, finds the vendor's
 // API key in the environment, picks the base URL (per-agent `baseURL`, else the vendor's own environment
 // variable: ANTHROPIC_BASE_URL, OPENAI_BASE_URL, GOOGLE_GEMINI_BASE_URL), and sets explicit timeouts and
-// retries. A missing key falls back to the offline model only when the caller allows it.
+// retries. A missing key falls back to the offline model only when the caller allows it. `scripted:<path>`
+// loads its YAML file here, relative to the agent's definition folder, so a bad file stops `mailswarm up`.
+import { resolve } from 'node:path';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type AdapterOptions } from './adapter-options.ts';
 import { AnthropicModel } from './anthropic/anthropic-model.ts';
 import { GeminiModel } from './gemini/gemini-model.ts';
@@ -10,6 +12,8 @@ import type { LanguageModel } from './model.ts';
 import { ModelSpecError, parseModelSpec, type ModelSpec } from './model-spec.ts';
 import { OfflineModel } from './offline/offline-model.ts';
 import { OpenAiModel } from './openai/openai-model.ts';
+import { loadScriptedTurns } from './scripted/load-scripted-turns.ts';
+import { ScriptedModel } from './scripted/scripted-model.ts';
 
 export interface CreateModelOptions {
   /** The agent's `baseURL` front-matter field; wins over the vendor's base-URL environment variable. */
@@ -21,6 +25,8 @@ export interface CreateModelOptions {
   timeoutMs?: number;
   /** Retries after the first attempt (default 2). */
   maxRetries?: number;
+  /** Folder that `scripted:<path>` is relative to: the one holding the agent's definition file (default process.cwd()). */
+  baseDir?: string;
 }
 
 export interface CreatedModel {
@@ -60,6 +66,10 @@ export function createModel(spec: string, options: CreateModelOptions): CreatedM
   if (agentBaseURL !== undefined) checkUrl(spec, agentBaseURL, 'baseURL');
 
   if (parsed.vendor === 'offline') return { model: new OfflineModel({ id: spec }), fellBackToOffline: false };
+  if (parsed.vendor === 'scripted') {
+    const file = resolve(options.baseDir ?? process.cwd(), parsed.model);
+    return { model: new ScriptedModel({ id: spec, script: loadScriptedTurns(file, spec) }), fellBackToOffline: false };
+  }
 
   if (parsed.vendor === 'openai-compatible') {
     return { model: createOpenAiCompatible(spec, parsed, agentBaseURL, env, timeoutMs, maxRetries), fellBackToOffline: false };

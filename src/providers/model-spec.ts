@@ -1,18 +1,21 @@
 // Parses the `model:` string of an agent (`anthropic:<id>`, `openai:<id>`, `gemini:<id>`,
-// `openai-compatible:<model>@<baseURL>`, `offline`) into vendor, vendor model name and optional base URL.
+// `openai-compatible:<model>@<baseURL>`, `offline`, `scripted:<path>`) into vendor, vendor model name and
+// optional base URL.
 // Refuses anything else with a message that shows the accepted forms, so a typo stops `mailswarm up`.
 import type { Vendor } from './model.ts';
 
 export interface ModelSpec {
   vendor: Vendor;
-  /** The vendor's model name (for `offline`, whatever followed `offline:`, or `offline`). */
+  /** The vendor's model name (for `offline`, whatever followed `offline:`, or `offline`; for `scripted`, the
+   *  path of its YAML file as written, resolved by create-model.ts). */
   model: string;
   /** Only from `openai-compatible:<model>@<baseURL>` (the agent's `baseURL` field may supply it instead). */
   baseURL?: string;
 }
 
 export const MODEL_SPEC_FORMS =
-  '"anthropic:<model>", "openai:<model>", "gemini:<model>", "openai-compatible:<model>@<http(s) base URL>" or "offline"';
+  '"anthropic:<model>", "openai:<model>", "gemini:<model>", "openai-compatible:<model>@<http(s) base URL>", ' +
+  '"scripted:<path to a YAML file>" or "offline"';
 
 export class ModelSpecError extends Error {
   override name = 'ModelSpecError';
@@ -42,6 +45,11 @@ export function parseModelSpec(spec: string): ModelSpec {
     return { vendor: vendor as Vendor, model: rest };
   }
   if (vendor === 'openai-compatible') return parseOpenAiCompatible(spec, rest);
+  if (vendor === 'scripted') {
+    // Paths may contain spaces; only the spec as a whole must not start or end with whitespace.
+    if (rest === '') throw new ModelSpecError(spec, 'the path of the YAML file after "scripted:" is empty');
+    return { vendor: 'scripted', model: rest };
+  }
   throw new ModelSpecError(spec, `unknown vendor "${vendor}"`);
 }
 

@@ -1,4 +1,4 @@
-// The one model interface every vendor adapter implements (anthropic, openai, gemini, offline).
+// The one model interface every vendor adapter implements (anthropic, openai, gemini, offline, scripted).
 // The swarm runtime depends only on this file; vendor SDKs are imported only inside src/providers/<vendor>/.
 import type { z } from 'zod';
 
@@ -58,7 +58,7 @@ export interface ModelResponse {
   message: Extract<ChatMessage, { role: 'assistant' }>;
 }
 
-export type Vendor = 'anthropic' | 'openai' | 'openai-compatible' | 'gemini' | 'offline';
+export type Vendor = 'anthropic' | 'openai' | 'openai-compatible' | 'gemini' | 'offline' | 'scripted';
 
 export interface LanguageModel {
   /** The configured model id exactly as written (`anthropic:claude-sonnet-4-5`), for X-Mailswarm-Model. */
