@@ -14,6 +14,12 @@ COPY agents/ ./agents/
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production
+# git for the agents' workspaces and patch mail; bubblewrap is the sandbox of run_command / run_tests. Inside
+# a container bubblewrap needs unprivileged user namespaces (or CAP_SYS_ADMIN); where the engine forbids them,
+# `mailswarm status` says the sandbox is unavailable and the container is the only boundary (README, "Sandbox").
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bubblewrap git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 # A dedicated system user; /data is created owned by it so a fresh named volume inherits that ownership.
 RUN groupadd --system --gid 10001 mailswarm \
  && useradd --system --uid 10001 --gid mailswarm --home-dir /data --no-create-home --shell /usr/sbin/nologin mailswarm \

@@ -6,6 +6,7 @@ import { registerAccountsCommand } from './commands/accounts-command.ts';
 import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerAgentsCommand } from './commands/agents-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
+import { registerProjectCommand } from './commands/project-command.ts';
 import { registerSendCommand } from './commands/send-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerAccountsCommand(program);
   registerAuditCommand(program);
+  registerProjectCommand(program);
   registerInitCommand(program);
   return program;
 }

@@ -25,6 +25,34 @@ export const smarthostSchema = z.strictObject({
   passwordEnv: z.string().optional(),
 });
 
+/** A code project the agents work on: `path` is the user's git repository, read once to create the upstream. */
+export const projectSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'a project name such as "calculator" (letters, digits, ".", "_", "-")'),
+  path: z.string().min(1, 'the path of an existing git repository'),
+  /** The command that runs the project's tests inside the sandbox, e.g. "npm test". */
+  test: z.string().min(1, 'the command that runs the tests, e.g. "npm test"'),
+  /** Run once in every new workspace, e.g. "npm ci --offline". */
+  setup: z.string().min(1).optional(),
+  /** `path` is a folder of plain files (no git): they become the upstream's one initial commit. */
+  plainFiles: z.boolean().default(false),
+});
+
+export const sandboxModes = ['bubblewrap', 'none'] as const;
+
+/** How run_command / run_tests are isolated. `sandbox: none` (a string) is shorthand for `{ mode: none }`. */
+export const sandboxSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { mode: value } : value),
+  z
+    .strictObject({
+      /** bubblewrap: isolated as described in the README; none: plain `sh -c` (only when asked for by name). */
+      mode: z.enum(sandboxModes).default('bubblewrap'),
+      timeoutSeconds: z.number().positive().default(120),
+      maxOutputBytes: z.number().int().positive().default(64 * 1024),
+      maxProcesses: z.number().int().positive().default(256),
+      maxMemoryMb: z.number().int().positive().default(1024),
+    }),
+);
+
 export const configSchema = z.strictObject({
   domain: z
     .string()
@@ -44,6 +72,11 @@ export const configSchema = z.strictObject({
   humans: z.array(humanSchema).default([{ name: 'human', password: 'human' }]),
   lists: z.array(listSchema).default([]),
   smarthost: smarthostSchema.optional(),
+  /** Git projects agents work on (agents name them in `projects:`); upstreams live in <dataDir>/projects/. */
+  projects: z.array(projectSchema).default([]),
+  sandbox: sandboxSchema.prefault({}),
+  /** Mail files (.eml with a Message-ID) that `up` sends once as the first human after start: a demo's task. */
+  sendOnStart: z.array(z.string().min(1)).default([]),
   limits: z
     .strictObject({
       messageSizeBytes: z.number().int().positive().default(25 * 1024 * 1024),
@@ -79,3 +112,5 @@ export type MailswarmConfig = z.infer<typeof configSchema>;
 export type HumanConfig = z.infer<typeof humanSchema>;
 export type ListConfig = z.infer<typeof listSchema>;
 export type GuardsConfig = MailswarmConfig['guards'];
+export type ProjectConfig = z.infer<typeof projectSchema>;
+export type SandboxConfig = MailswarmConfig['sandbox'];

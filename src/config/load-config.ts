@@ -55,6 +55,9 @@ export function loadConfig(configFile: string | undefined, overrides: ConfigOver
     ...parsed.data,
     dataDir: path.resolve(overrides.dataDir ? cwd : base, parsed.data.dataDir),
     agentsDir: path.resolve(overrides.agentsDir ? cwd : base, parsed.data.agentsDir),
+    // A project's path is the user's repository, named relative to the config file like the other folders.
+    projects: parsed.data.projects.map((project) => ({ ...project, path: path.resolve(base, project.path) })),
+    sendOnStart: parsed.data.sendOnStart.map((file) => path.resolve(base, file)),
   };
   return { config, file: fileUsed };
 }

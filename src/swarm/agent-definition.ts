@@ -34,6 +34,14 @@ export const agentFrontMatterSchema = z.strictObject({
   maxTurnsPerThreadPerDay: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   maxToolStepsPerTurn: z.number().int().positive().optional(),
+  /** Model used instead of `model` when its vendor's API key is missing, e.g. "scripted:turns/builder.yaml". */
+  fallbackModel: z.string().min(1).optional(),
+  /** Projects of mailswarm.yaml this agent works on: it gets a workspace and the code tools for each. */
+  projects: z
+    .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string().min(1)))
+    .optional(),
+  /** May apply patches to the projects' upstream (apply_patch with upstream: true). */
+  maintainer: z.boolean().default(false),
   /** Whose mail may wake the agent: `[humans, peers]` by default; add `strangers` for the inbound port. */
   trust: z
     .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.enum(trustedSenders)).min(1, 'at least one of humans, peers, strangers'))
@@ -56,6 +64,12 @@ export interface AgentDefinition {
   /** Whose mail may wake the agent (enforced by the runtime, sender-trust.ts); absent: defaultTrust. */
   trust?: TrustedSender[] | undefined;
   baseURL: string | undefined;
+  /** Model spec used when the vendor key of `model` is missing (instead of the offline model). */
+  fallbackModel: string | undefined;
+  /** Names of the projects (mailswarm.yaml `projects:`) the agent works on. */
+  projects: string[];
+  /** May apply patches to upstream. */
+  maintainer: boolean;
   budgets: AgentBudgets;
   /** The Markdown body: persona and standing instructions. */
   persona: string;
@@ -96,6 +110,9 @@ export function parseAgentDefinition(text: string, fileLabel: string): AgentDefi
     wake: fields.wake,
     trust: [...new Set(fields.trust ?? defaultTrust)],
     baseURL: fields.baseURL,
+    fallbackModel: fields.fallbackModel,
+    projects: [...new Set(fields.projects ?? [])],
+    maintainer: fields.maintainer,
     budgets: {
       maxTurnsPerThreadPerDay: fields.maxTurnsPerThreadPerDay ?? fields.budgets.maxTurnsPerThreadPerDay,
       maxOutputTokens: fields.maxOutputTokens ?? fields.budgets.maxOutputTokens,

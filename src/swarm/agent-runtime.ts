@@ -18,7 +18,10 @@ import { loadThread } from './thread-context.ts';
 import { runTurn } from './turn-loop.ts';
 import { governanceCommandOf, pausedByNewestCommand } from './governance-commands.ts';
 import { trustRefusal } from './sender-trust.ts';
-import { swarmTools, type TurnToolContext } from './tools.ts';
+import { swarmTools, type SwarmTool, type TurnToolContext } from './tools.ts';
+import type { AgentWorkspaces } from './agent-workspaces.ts';
+import { patchTools } from './patch-tools.ts';
+import { workspaceTools } from './workspace-tools.ts';
 
 export type AgentState = 'idle' | 'thinking' | 'paused' | 'disconnected';
 
@@ -58,6 +61,8 @@ export interface AgentRuntimeOptions {
   logger: Logger;
   retry?: RetryPolicy | undefined;
   reconnect?: ReconnectPolicy | undefined;
+  /** The agent's project workspaces; agents without projects get only the mail tools. */
+  workspaces?: AgentWorkspaces | undefined;
 }
 
 /** Events: turn-started, turn-finished, state-changed ({agent, state}), mail-skipped and mail-deferred ({agent, messageIds, reason}). */
@@ -80,6 +85,7 @@ export class AgentRuntime extends EventEmitter {
   /** Thread root -> earliest time of the next model attempt (in memory: after a restart, retry at once). */
   #notBefore = new Map<string, number>();
   #timers = new Set<NodeJS.Timeout>();
+  #tools: SwarmTool[];
 
   constructor(options: AgentRuntimeOptions) {
     super();
@@ -87,6 +93,7 @@ export class AgentRuntime extends EventEmitter {
     this.name = options.definition.name;
     this.#retry = options.retry ?? defaultRetryPolicy;
     this.#logger = options.logger;
+    this.#tools = options.workspaces ? [...swarmTools, ...workspaceTools, ...patchTools] : swarmTools;
     this.#connection = new MailboxConnection({ server: options.imap, credentials: options.credentials, logger: options.logger, reconnect: options.reconnect });
     this.#submitter = new MailSubmitter({ server: options.submission, credentials: options.credentials });
     this.#connection.on('connected', () => {
@@ -263,6 +270,7 @@ export class AgentRuntime extends EventEmitter {
       usageSoFar: () => usage,
       outcome: { sentMessageIds: [], deliveries: [], silent: false, silentReason: undefined },
       outgoingCount: 0,
+      workspaces: this.#options.workspaces?.beginTurn(),
     };
     const started: TurnStartedEvent = { agent: this.name, threadRoot: root, messageIds };
     this.#thinking = true;
@@ -273,7 +281,7 @@ export class AgentRuntime extends EventEmitter {
         model: this.#options.model,
         system: buildSystemPrompt(definition, this.#options.address, this.#options.directory),
         userMessage: buildTurnMessage({ agent: definition, selfAddress: this.#options.address, directory: this.#options.directory, thread, newMessageIds: new Set(messageIds) }),
-        tools: swarmTools,
+        tools: this.#tools,
         context,
         maxSteps: definition.budgets.maxToolStepsPerTurn,
         maxOutputTokens: definition.budgets.maxOutputTokens,

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { TokenUsage } from '../providers/model.ts';
 import { isLoopback } from './mailbox-connection.ts';
 import { appendMessage, fetchSource, findByMessageId, outboxKeyword, setFlags } from './mailbox-operations.ts';
-import { formatAddress, type MailAddress } from './parsed-mail.ts';
+import type { MailAddress } from './parsed-mail.ts';
 
 export interface SubmissionServerOptions {
   host: string;
@@ -41,9 +41,11 @@ export type DeliveryOutcome = 'sent' | 'already-sent' | 'resubmitted';
 
 export async function buildRawMessage(mail: OutgoingMail): Promise<Buffer> {
   const composer = new MailComposer({
-    from: formatAddress(mail.from),
-    to: mail.to.map(formatAddress),
-    cc: mail.cc.map(formatAddress),
+    // Address objects, not "Name <addr>" strings: a display name such as "Builder (Claude)" must be quoted,
+    // or its parenthesised part is read as an RFC 5322 comment and lost.
+    from: addressObject(mail.from),
+    to: mail.to.map(addressObject),
+    cc: mail.cc.map(addressObject),
     subject: mail.subject,
     text: mail.text,
     messageId: mail.messageId,
@@ -61,6 +63,10 @@ export async function buildRawMessage(mail: OutgoingMail): Promise<Buffer> {
       : {}),
   });
   return composer.compile().build();
+}
+
+function addressObject(address: MailAddress): { name: string; address: string } {
+  return { name: address.name.replace(/[<>]/g, '').trim(), address: address.address };
 }
 
 /** SMTP submission with one agent's credentials. */
@@ -95,12 +101,15 @@ export function envelopeOf(mail: Pick<OutgoingMail, 'from' | 'to' | 'cc'>): { fr
   return { from: mail.from.address, to: recipients };
 }
 
+/** What delivery needs of a mail whose bytes were built elsewhere (patch mail: patch-mail.ts). */
+export type PrebuiltMail = Pick<OutgoingMail, 'from' | 'to' | 'cc' | 'messageId'> & { raw: Buffer };
+
 /** Sends `mail` unless Sent already holds its Message-ID; the outbox keyword makes a crash mid-send recoverable. */
 export async function deliverExactlyOnce(options: {
   client: ImapFlow;
   sentFolder: string;
   submitter: MailSubmitter;
-  mail: OutgoingMail;
+  mail: OutgoingMail | PrebuiltMail;
   logger: Logger;
 }): Promise<DeliveryOutcome> {
   const { client, sentFolder, submitter, mail, logger } = options;
@@ -119,7 +128,7 @@ export async function deliverExactlyOnce(options: {
     logger.info({ messageId: mail.messageId }, 'resubmitted an unconfirmed mail from Sent');
     return 'resubmitted';
   }
-  const raw = await buildRawMessage(mail);
+  const raw = 'raw' in mail ? mail.raw : await buildRawMessage(mail);
   await appendMessage(client, sentFolder, raw, ['\\Seen', outboxKeyword]);
   await submitter.submit(raw, envelope);
   const stored = await findByMessageId(client, sentFolder, mail.messageId);

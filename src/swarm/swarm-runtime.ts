@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { LanguageModel } from '../providers/model.ts';
 import type { AgentDefinition } from './agent-definition.ts';
 import { AgentRuntime, type AgentState, type RetryPolicy, type TurnFinishedEvent, type TurnStartedEvent } from './agent-runtime.ts';
+import { AgentWorkspaces, type WorkspaceSettings } from './agent-workspaces.ts';
 import { buildDirectory } from './directory.ts';
 import type { ReconnectPolicy } from './mailbox-connection.ts';
 
@@ -32,6 +33,8 @@ export interface StartSwarmOptions {
   logger: Logger;
   retry?: RetryPolicy | undefined;
   reconnect?: ReconnectPolicy | undefined;
+  /** Projects, workspaces and sandbox for agents whose definition names projects. */
+  workspaces?: WorkspaceSettings | undefined;
 }
 
 export interface SwarmAgentHandle {
@@ -74,6 +77,7 @@ export async function startSwarm(options: StartSwarmOptions): Promise<Swarm> {
     const address = `${definition.name}@${options.domain}`.toLowerCase();
     const model = models[index]!;
     const logger = options.logger.child({ agent: definition.name, model: model.id });
+    const workspaces = workspacesFor(definition, address, options.workspaces, logger);
     const runtime = new AgentRuntime({
       definition,
       address,
@@ -85,6 +89,7 @@ export async function startSwarm(options: StartSwarmOptions): Promise<Swarm> {
       logger,
       retry: options.retry,
       reconnect: options.reconnect,
+      workspaces,
     });
     for (const event of ['turn-started', 'turn-finished', 'state-changed', 'mail-skipped', 'mail-deferred'] as const) {
       runtime.on(event, (payload: unknown) => emitter.emit(event, payload));
@@ -121,4 +126,17 @@ export async function startSwarm(options: StartSwarmOptions): Promise<Swarm> {
     },
   };
   return swarm;
+}
+
+function workspacesFor(definition: AgentDefinition, address: string, settings: WorkspaceSettings | undefined, logger: Logger): AgentWorkspaces | undefined {
+  if (definition.projects.length === 0) return undefined;
+  if (!settings) throw new Error(`agent ${definition.name} names projects (${definition.projects.join(', ')}) but the swarm was started without workspaces`);
+  return new AgentWorkspaces({
+    settings,
+    agentName: definition.name,
+    author: { name: definition.displayName ?? definition.name, email: address },
+    projectNames: definition.projects,
+    maintainer: definition.maintainer,
+    logger,
+  });
 }

@@ -5,6 +5,7 @@ import type { ImapFlow } from 'imapflow';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { TokenUsage, ToolDefinition } from '../providers/model.ts';
+import type { TurnWorkspaces } from './agent-workspaces.ts';
 import type { Directory } from './directory.ts';
 import type { FolderNames } from './mailbox-operations.ts';
 import { fetchSource, findByMessageId, searchMails } from './mailbox-operations.ts';
@@ -34,6 +35,8 @@ export interface TurnToolContext {
   outcome: { sentMessageIds: string[]; deliveries: Array<{ messageId: string; outcome: DeliveryOutcome }>; silent: boolean; silentReason: string | undefined };
   /** Ordinal of the next outgoing mail in this turn (part of its derived Message-ID). */
   outgoingCount: number;
+  /** The agent's project workspaces for this turn; undefined for agents without projects. */
+  workspaces: TurnWorkspaces | undefined;
 }
 
 /** A mistake the model can fix (unknown recipient, bad Message-ID): reported back to it as a tool error. */
@@ -177,7 +180,7 @@ export const swarmTools: SwarmTool[] = [
   }),
 ];
 
-async function sendMail(
+export async function sendMail(
   context: TurnToolContext,
   draft: Pick<OutgoingMail, 'to' | 'cc' | 'subject' | 'text' | 'inReplyTo' | 'references' | 'forwardedOriginal'>,
 ): Promise<string> {
@@ -204,7 +207,7 @@ function findInThread(context: TurnToolContext, messageId: string): StoredMail {
   return found;
 }
 
-async function locateMessage(context: TurnToolContext, messageId: string): Promise<{ mail: StoredMail; folder: string; uid: number }> {
+export async function locateMessage(context: TurnToolContext, messageId: string): Promise<{ mail: StoredMail; folder: string; uid: number }> {
   const wanted = normaliseReference(messageId);
   for (const folder of folderList(context.folders, 'all')) {
     const located = await findByMessageId(context.client(), folder, wanted);
@@ -215,19 +218,19 @@ async function locateMessage(context: TurnToolContext, messageId: string): Promi
   throw new ToolInputError(`no message ${wanted} in your folders`);
 }
 
-function normaliseReference(messageId: string): string {
+export function normaliseReference(messageId: string): string {
   const trimmed = messageId.trim();
   return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
 }
 
-function folderList(folders: FolderNames, which: string): string[] {
+export function folderList(folders: FolderNames, which: string): string[] {
   if (which === 'INBOX') return [folders.inbox];
   if (which === 'Sent') return [folders.sent];
   if (which === 'Archive') return folders.archive ? [folders.archive] : [];
   return [folders.inbox, folders.sent, ...(folders.archive ? [folders.archive] : [])];
 }
 
-function uniqueAddresses(addresses: MailAddress[], exclude: MailAddress[]): MailAddress[] {
+export function uniqueAddresses(addresses: MailAddress[], exclude: MailAddress[]): MailAddress[] {
   const seen = new Set(exclude.map((address) => address.address.toLowerCase()));
   const result: MailAddress[] = [];
   for (const address of addresses) {

@@ -30,12 +30,15 @@ export function registerAgentsCommand(program: Command): void {
     .option('--tls-reject-unauthorized', 'verify the server certificate even on loopback')
     .option('--no-offline-fallback', 'refuse to start an agent whose vendor API key is missing')
     .action(async (options: AgentsOptions, command: Command) => {
-      const { config } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
+      const { config, file: configFile } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
       const logger = createLogger(config.logLevel);
       const agents = loadCliAgents(config.agentsDir);
       const credentials = resolveCredentials(config, agents, options.credentials);
-      const { describeFallbacks, prepareModels, startAgents } = await import('../start-agents.ts');
+      const { describeFallbacks, isDeterministicRun, prepareModels, startAgents } = await import('../start-agents.ts');
+      const { prepareWorkspaces } = await import('../project-workspaces.ts');
       const { models, fallbacks } = prepareModels(agents, { allowOfflineFallback: options.offlineFallback });
+      // Workspaces live in this machine's data directory, even when the mail server is elsewhere.
+      const workspaces = await prepareWorkspaces({ config, configFile, agents, commitDates: isDeterministicRun(models, {}) ? 'logical' : 'wall', logger });
       const swarm = await startAgents({
         config,
         agents,
@@ -50,6 +53,7 @@ export function registerAgentsCommand(program: Command): void {
         },
         credentials: (name) => credentials.get(name)!,
         logger,
+        workspaces,
       });
       console.log(`mailswarm agents running against ${config.host} (IMAP ${config.ports.imap}, submission ${config.ports.submission}): ${agents.map((agent) => agent.name).join(', ')}`);
       const fallbackText = describeFallbacks(fallbacks);

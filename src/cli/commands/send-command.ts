@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { CliError, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
+import { fileInSent, humanServerOf, submitAsHuman } from '../human-submission.ts';
 
 interface SendOptions {
   to: string[];
@@ -38,7 +39,6 @@ export function registerSendCommand(program: Command): void {
       if (body === undefined || body.trim() === '') throw new CliError('no message body: pipe it on standard input or pass --body "..."');
       const qualify = (name: string) => (name.includes('@') ? name : `${name}@${config.domain}`);
       const sender = `${human.name}@${config.domain}`;
-      const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
       const recipients = { to: options.to.map(qualify), cc: options.cc.map(qualify) };
       // Built once: the bytes submitted are the bytes filed in Sent, as a mail client does.
       const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
@@ -55,36 +55,14 @@ export function registerSendCommand(program: Command): void {
         .compile()
         .build();
       const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '(unknown)';
-      const { default: nodemailer } = await import('nodemailer');
-      const transport = nodemailer.createTransport({ host, port: config.ports.submission, secure: false, auth: { user: sender, pass: human.password }, tls: { rejectUnauthorized: false } });
-      try {
-        await transport.sendMail({ envelope: { from: sender, to: [...recipients.to, ...recipients.cc] }, raw });
-      } catch (error) {
-        throw new CliError(`could not send through ${host}:${config.ports.submission} as ${sender}: ${(error as Error).message} (is "mailswarm up" running?)`);
-      } finally {
-        transport.close();
-      }
+      const server = humanServerOf(config);
+      await submitAsHuman(server, sender, human.password, raw, [...recipients.to, ...recipients.cc]);
       console.log(`sent ${messageId} to ${[...recipients.to, ...recipients.cc].join(', ')}`);
       try {
-        await fileInSent({ host, port: config.ports.imap, user: sender, password: human.password }, raw);
+        await fileInSent(server, sender, human.password, raw);
       } catch (error) {
         // The mail went out; only the copy for the human's own mail client is missing. Say so, do not fail.
         console.error(`mailswarm: sent, but could not file a copy in ${sender}'s Sent folder: ${(error as Error).message}`);
       }
     });
 }
-
-/** APPENDs the submitted bytes to the sender's Sent folder (found by SPECIAL-USE), marked \\Seen. */
-async function fileInSent(server: { host: string; port: number; user: string; password: string }, raw: Buffer): Promise<void> {
-  const { ImapFlow } = await import('imapflow');
-  const client = new ImapFlow({ host: server.host, port: server.port, secure: false, auth: { user: server.user, pass: server.password }, tls: { rejectUnauthorized: false }, logger: false });
-  await client.connect();
-  try {
-    const sent = (await client.list()).find((folder) => folder.specialUse === '\\Sent')?.path ?? 'Sent';
-    const appended = await client.append(sent, raw, ['\\Seen']);
-    if (!appended) throw new Error(`APPEND to ${sent} failed`);
-  } finally {
-    await client.logout();
-  }
-}
-
