@@ -2,12 +2,13 @@
 // at <workspacesDir>/<agent>/<project>, is created on first use (and its `setup` command run once, in the
 // sandbox), and is refreshed from upstream at the start of every turn that uses a workspace tool, so an agent
 // always works on what the maintainers have applied. The git work itself is src/workspace/'s.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { Sandbox, SandboxRunResult } from '../workspace/sandbox/sandbox.ts';
 import { formatRunResult } from '../workspace/sandbox/sandbox.ts';
-import { Workspace, type CommitDates } from '../workspace/workspace.ts';
+import { GitDirReplacedError, guardGitDir } from '../workspace/git-dir-guard.ts';
+import { Workspace, WorkspaceToolError, type CommitDates } from '../workspace/workspace.ts';
 
 export interface ProjectSetup {
   name: string;
@@ -100,7 +101,7 @@ export class AgentWorkspaces {
     const workspace = await Workspace.open({ upstreamPath: project.upstreamPath, path: workspacePath, author: this.#author, commitDates: this.settings.commitDates });
     const marker = path.join(workspace.root, '.git', setupMarker);
     if (project.setup === undefined || existsSync(marker) || !this.settings.sandbox.status.available) return workspace;
-    const result = await this.runInSandbox(project, workspace, project.setup);
+    const { result } = await this.runInSandbox(project, workspace, project.setup);
     if (result.exitCode === 0) {
       writeFileSync(marker, `${project.setup}\n`);
       this.#logger.info({ project: project.name }, 'workspace set up');
@@ -112,9 +113,22 @@ export class AgentWorkspaces {
   }
 
   /** Runs a command in the workspace under the sandbox. The workspace borrows the upstream's objects (a shared
-   *  clone), so those are visible read-only, or git inside the sandbox would find no commits. */
-  runInSandbox(project: ProjectSetup, workspace: Workspace, command: string): Promise<SandboxRunResult> {
-    return this.settings.sandbox.run({ workdir: workspace.root, command, readOnlyPaths: [path.join(project.upstreamPath, 'objects')] });
+   *  clone), so those are visible read-only, or git inside the sandbox would find no commits. Afterwards the
+   *  git settings are put back (git-dir-guard.ts); a swapped .git discards the workspace. */
+  async runInSandbox(project: ProjectSetup, workspace: Workspace, command: string): Promise<{ result: SandboxRunResult; notes: string[] }> {
+    const guard = guardGitDir(workspace.root);
+    const result = await this.settings.sandbox.run({ workdir: workspace.root, command, readOnlyPaths: [path.join(project.upstreamPath, 'objects')] });
+    try {
+      const notes = guard.restore();
+      if (notes.length > 0) this.#logger.warn({ project: project.name, notes }, 'sandboxed command changed git settings; restored');
+      return { result, notes };
+    } catch (error) {
+      if (!(error instanceof GitDirReplacedError)) throw error;
+      this.#logger.warn({ project: project.name, err: error }, 'sandboxed command replaced .git; discarding the workspace');
+      this.#opened.delete(project.name);
+      rmSync(workspace.root, { recursive: true, force: true });
+      throw new WorkspaceToolError(`${error.message}. Your uncommitted and unsent work in it is gone.`, { cause: error });
+    }
   }
 
   /** Per-turn view: each project's workspace is refreshed once, at its first use in the turn. */

@@ -109,7 +109,8 @@ export const workspaceTools: SwarmTool[] = [
     parameters: z.object({ project: projectParameter, command: z.string().min(1) }),
     async execute(args, context) {
       const { project, workspace, withNotes } = await useWorkspace(context, args.project);
-      return withNotes(formatRunResult(await turnWorkspaces(context).agent.runInSandbox(project, workspace, args.command)));
+      const { result, notes } = await turnWorkspaces(context).agent.runInSandbox(project, workspace, args.command);
+      return withNotes([formatRunResult(result), ...notes].join('\n'));
     },
   }),
   defineCodeTool({
@@ -118,7 +119,8 @@ export const workspaceTools: SwarmTool[] = [
     parameters: z.object({ project: projectParameter }),
     async execute(args, context) {
       const { project, workspace, withNotes } = await useWorkspace(context, args.project);
-      return withNotes(formatTestResult(project.test, await turnWorkspaces(context).agent.runInSandbox(project, workspace, project.test)));
+      const { result, notes } = await turnWorkspaces(context).agent.runInSandbox(project, workspace, project.test);
+      return withNotes([formatTestResult(project.test, result), ...notes].join('\n'));
     },
   }),
   defineCodeTool({

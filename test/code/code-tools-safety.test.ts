@@ -2,7 +2,9 @@
 // tries to leave its workspace with read_file/write_file/edit_file (a relative path, an absolute one, a
 // symlink it planted) and to reach what the sandbox hides (credentials.json of the data directory, the API
 // keys of mailswarm's environment, the post office's IMAP port), runs `sleep 600` into the time limit, and
-// mails the human what each tool answered. The last mail arriving shows agent and post office kept serving.
+// mails the human what each tool answered (ten mails: the guard rails' replies-per-thread budget is ten). It
+// also plants git settings that would run a command outside the sandbox; they are undone. The last mail
+// arriving shows agent and post office kept serving.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +23,8 @@ function proberTurns(outside: string, facts: { dataDir: string; imapPort: number
     ['edit-symlink', 'edit_file', { path: 'escape/target.txt', old_text: 'untouched', new_text: 'changed' }],
     ['credentials', 'run_command', { command: `cat ${path.join(facts.dataDir, 'credentials.json')} || echo NO-CREDENTIALS` }],
     ['keys', 'run_command', { command: 'echo "keys=$(env | grep -c API_KEY)"' }],
-    ['imap', 'run_command', { command: `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${facts.imapPort}), 2); print('CONNECTED')" || echo NO-CONNECTION` }],
+    ['imap', 'run_command', { command: `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${facts.imapPort}), 2); print('CONNECTED')" || echo NO-CONNECTION; git log --oneline -1` }],
+    ['git-config', 'run_command', { command: `git config filter.evil.clean "touch ${outside}/pwned" && git config core.pager "touch ${outside}/pwned" && echo configured` }],
     ['sleep', 'run_command', { command: 'sleep 600' }],
   ];
   const steps = probes.flatMap(([label, tool, args]) => [
@@ -62,7 +65,7 @@ describe.skipIf(!bwrapInstalled)('code tools stay inside the workspace and the s
       const texts = (await readHumanInbox(code.backend)).map((mail) => mail.parsed.text ?? '');
       const byLabel = new Map(texts.map((text) => [text.slice(0, text.indexOf(':')), text]));
       return byLabel.has('sleep') ? byLabel : undefined;
-    }, { timeoutMs: 50_000, intervalMs: 200, what: "the prober's nine answers" });
+    }, { timeoutMs: 50_000, intervalMs: 200, what: "the prober's answers" });
     expect(answers.get('link')).toContain('linked');
     expect(answers.get('read-relative')).toMatch(/outside the workspace/);
     expect(answers.get('read-absolute')).toMatch(/absolute|outside the workspace/);
@@ -74,6 +77,10 @@ describe.skipIf(!bwrapInstalled)('code tools stay inside the workspace and the s
     expect(answers.get('keys')).toContain('keys=0');
     expect(answers.get('imap')).toContain('NO-CONNECTION');
     expect(answers.get('imap')).not.toContain('CONNECTED\n');
+    expect(answers.get('git-config')).toContain('.git/config was changed by the command and has been restored');
+    // git inside the sandbox still works after the restore (and sees the upstream's objects read-only).
+    expect(answers.get('imap')).toContain('Import demo');
+    expect(existsSync(path.join(outside, 'pwned'))).toBe(false);
     expect(answers.get('sleep')).toMatch(/wall-clock limit; every process it started was killed/);
   });
 });
