@@ -13,6 +13,7 @@ import { importPlainFiles, PlainFilesImportError } from '../workspace/plain-file
 import { Sandbox } from '../workspace/sandbox/sandbox.ts';
 import type { CommitDates } from '../workspace/workspace.ts';
 import { CliError } from './cli-options.ts';
+import type { CodeFacts } from './live-view/live-view-types.ts';
 
 export function upstreamPathOf(dataDir: string, projectName: string): string {
   return path.join(dataDir, 'projects', `${projectName}.git`);
@@ -92,4 +93,13 @@ async function importProjectFiles(sourceDir: string, upstreamPath: string, field
     throw error;
   }
   return repositoryPath;
+}
+
+/** What `mailswarm status` shows of the code side. */
+export function codeFactsOf(settings: WorkspaceSettings | undefined): CodeFacts | undefined {
+  if (!settings) return undefined;
+  return {
+    projects: settings.projects.map((project) => ({ name: project.name, upstream: project.upstreamPath })),
+    sandbox: { available: settings.sandbox.status.available, description: settings.sandbox.status.description },
+  };
 }

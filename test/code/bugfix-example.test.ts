@@ -31,6 +31,12 @@ async function play(dataDir: string, extra: string[], onStart: (running: Running
   });
   onStart(running);
   try {
+    // Said at start and in `mailswarm status` (the live view's /api/status): which projects, which sandbox.
+    await waitFor(() => /Projects: stats \(upstream .*stats\.git\)\nSandbox: /.test(running.stdout()), { what: 'the Projects and Sandbox lines at start' });
+    const liveView = /Live view\s+(http:\/\/\S+)/.exec(running.stdout())?.[1];
+    const status = (await (await fetch(new URL('/api/status', liveView))).json()) as { code?: { projects: Array<{ name: string }>; sandbox: { available: boolean } } };
+    expect(status.code?.projects.map((project) => project.name)).toEqual(['stats']);
+    expect(status.code?.sandbox.available).toBe(true);
     const backend = { host: '127.0.0.1', imapPort: running.ports.imap, submissionPort: running.ports.submission };
     const inbox = await waitFor(
       async () => {

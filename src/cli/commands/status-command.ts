@@ -32,6 +32,10 @@ export function formatStatus(status: StatusSnapshot, now: Date): string {
   lines.push('', format(header), ...rows.map(format));
   if (pauses.length > 0) lines.push('', 'Paused by the post office (its mail is held):', ...pauses);
   if (status.heldMessages !== undefined) lines.push('', `held messages: ${status.heldMessages}`);
+  if (status.code) {
+    lines.push('', `projects: ${status.code.projects.map((project) => `${project.name} (${project.upstream})`).join(', ')}`);
+    lines.push(`sandbox: ${status.code.sandbox.description}${status.code.sandbox.available ? '' : ' (run_command and run_tests refuse)'}`);
+  }
   return lines.join('\n');
 }
 

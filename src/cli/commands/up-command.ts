@@ -20,7 +20,7 @@ export function registerUpCommand(program: Command): void {
       const { config, file: configFile } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
       // Loaded on use, so the other commands start quickly (the SDKs and the swarm are heavy to import).
       const { describeFallbacks, isDeterministicRun, prepareModels, startAgents } = await import('../start-agents.ts');
-      const { prepareWorkspaces } = await import('../project-workspaces.ts');
+      const { codeFactsOf, prepareWorkspaces } = await import('../project-workspaces.ts');
       const { startLiveView } = await import('../live-view/live-view.ts');
       const logger = createLogger(config.logLevel);
       const agents = loadCliAgents(config.agentsDir);
@@ -43,7 +43,7 @@ export function registerUpCommand(program: Command): void {
         workspaces,
       });
       // The live view has no login: it listens on loopback even when the post office listens wider.
-      const liveView = await startLiveView({ host: liveViewHost(config.host), port: config.ports.web, domain: config.domain, swarm, postOffice, logger, governance: () => postOffice.guards.status() }).catch(async (error: unknown) => {
+      const liveView = await startLiveView({ host: liveViewHost(config.host), port: config.ports.web, domain: config.domain, swarm, postOffice, logger, governance: () => postOffice.guards.status(), code: codeFactsOf(workspaces) }).catch(async (error: unknown) => {
         await swarm.stop();
         await postOffice.close();
         throw error;

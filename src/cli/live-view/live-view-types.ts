@@ -38,6 +38,13 @@ export interface StatusSnapshot {
   messagesSeen: number;
   /** Mail held by the guard rails for a human's approval; absent when the post office has no guard rails. */
   heldMessages?: number;
+  /** Projects and the sandbox of run_command / run_tests; absent when no agent works on a project. */
+  code?: CodeFacts;
+}
+
+export interface CodeFacts {
+  projects: Array<{ name: string; upstream: string }>;
+  sandbox: { available: boolean; description: string };
 }
 
 /** One message flowing through the swarm, from its headers (addresses lower-case, Message-IDs with <>). */

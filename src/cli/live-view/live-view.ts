@@ -3,7 +3,7 @@
 import type { Logger } from '../../logger.ts';
 import type { PostOffice } from '../../postoffice/post-office.ts';
 import type { Swarm } from '../../swarm/swarm-runtime.ts';
-import type { GovernanceFacts } from './live-view-types.ts';
+import type { CodeFacts, GovernanceFacts } from './live-view-types.ts';
 import { watchDeliveries } from './delivery-watcher.ts';
 import { startLiveViewServer } from './live-view-server.ts';
 import { SwarmActivity } from './swarm-activity.ts';
@@ -28,6 +28,7 @@ export interface StartLiveViewOptions {
   history?: number;
   /** The post office's guard rails (held mail, pauses, durable token counts), e.g. () => postOffice.guards.status(). */
   governance?: () => GovernanceFacts;
+  code?: CodeFacts | undefined;
 }
 
 export async function startLiveView(options: StartLiveViewOptions): Promise<LiveView> {
@@ -44,7 +45,7 @@ export async function startLiveView(options: StartLiveViewOptions): Promise<Live
         }
       }
     : undefined;
-  const activity = new SwarmActivity({ domain: options.domain, postOffice: { host: postOffice.host, ports: postOffice.ports }, governance: readGovernance });
+  const activity = new SwarmActivity({ domain: options.domain, postOffice: { host: postOffice.host, ports: postOffice.ports }, governance: readGovernance, code: options.code });
   activity.attachSwarm(options.swarm);
   const watcher = watchDeliveries({
     store: postOffice.store,

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Swarm } from '../../swarm/swarm-runtime.ts';
 import type { DeliveredMail } from './delivery-watcher.ts';
-import type { AgentStatus, GovernanceFacts, LiveEvent, MessageEvent, StatusSnapshot } from './live-view-types.ts';
+import type { AgentStatus, CodeFacts, GovernanceFacts, LiveEvent, MessageEvent, StatusSnapshot } from './live-view-types.ts';
 
 interface AgentRecord {
   name: string;
@@ -29,6 +29,8 @@ export interface SwarmActivityOptions {
   now?: () => Date;
   /** The guard rails' view (held mail, paused agents, durable token counts), read on each status. */
   governance?: (() => GovernanceFacts | undefined) | undefined;
+  /** Projects and sandbox, fixed for the life of the process. */
+  code?: CodeFacts | undefined;
 }
 
 /** Thread ids remembered per Message-ID, so a reply joins its parent's thread even with short References. */
@@ -117,6 +119,7 @@ export class SwarmActivity extends EventEmitter<{ event: [LiveEvent] }> {
       agents: [...this.#agents.values()].map((record) => this.#status(record, governance)),
       messagesSeen: this.#messagesSeen,
       ...(governance ? { heldMessages: governance.heldCount } : {}),
+      ...(this.#options.code ? { code: this.#options.code } : {}),
     };
   }
 
