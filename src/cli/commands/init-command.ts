@@ -37,6 +37,11 @@ guards:                    # enforced by the post office on mail sent by agents;
   sendRate: { messages: 30, perMinutes: 10 }
   duplicateWindowMinutes: 60   # an identical body from the same agent within this window is held
   dailyTokenBudget: 2000000    # per agent; crossing it pauses the agent and tells the humans
+# projects:                  # git repositories agents work on (agents name them in \`projects: [name]\`)
+#   - name: app
+#     path: ../app           # your repository; mailswarm clones it into data/projects/app.git (its upstream)
+#     test: npm test         # run by run_tests, in the sandbox
+sandbox: bubblewrap          # run_command / run_tests isolation; \`none\` switches it off explicitly
 logLevel: info
 `;
 
