@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { patchBodyForSender, type PatchMailPart } from '../../src/workspace/patch-series.ts';
+import { ensureUpstream } from '../../src/workspace/project-upstream.ts';
+import { Workspace } from '../../src/workspace/workspace.ts';
 
 export const AGENT = { name: 'Ada Builder', email: 'builder@swarm.local' };
 export const OTHER_AGENT = { name: 'Bo Tester', email: 'tester@swarm.local' };
@@ -120,4 +122,13 @@ export function snapshot(dir: string): Record<string, { content: string; mtimeMs
     result[path.relative(dir, full)] = { content: stats.isFile() ? fs.readFileSync(full, 'utf8') : '', mtimeMs: stats.mtimeMs };
   }
   return result;
+}
+
+/** A fresh folder with a user repository, its upstream (projects/demo.git) and the builder's workspace of it. */
+export async function openDemoWorkspace(temp: TempDirs): Promise<{ base: string; upstreamPath: string; workspace: Workspace }> {
+  const base = temp.make();
+  const upstreamPath = path.join(base, 'projects', 'demo.git');
+  await ensureUpstream({ sourcePath: makeUserRepository(base), upstreamPath });
+  const workspace = await Workspace.open({ upstreamPath, path: path.join(base, 'workspaces', 'builder', 'demo'), author: AGENT, commitDates: 'logical' });
+  return { base, upstreamPath, workspace };
 }

@@ -3,9 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureUpstream } from '../../src/workspace/project-upstream.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
-import { AGENT, makeUserRepository, numberedLines, pushToUpstream, systemGit, TempDirs } from './workspace-fixtures.ts';
+import { numberedLines, openDemoWorkspace, pushToUpstream, systemGit, TempDirs } from './workspace-fixtures.ts';
 
 const temp = new TempDirs();
 let base: string;
@@ -13,10 +12,7 @@ let upstreamPath: string;
 let workspace: Workspace;
 
 beforeEach(async () => {
-  base = temp.make();
-  upstreamPath = path.join(base, 'projects', 'demo.git');
-  await ensureUpstream({ sourcePath: makeUserRepository(base), upstreamPath });
-  workspace = await Workspace.open({ upstreamPath, path: path.join(base, 'workspaces', 'builder', 'demo'), author: AGENT, commitDates: 'logical' });
+  ({ base, upstreamPath, workspace } = await openDemoWorkspace(temp));
 });
 afterEach(() => temp.removeAll());
 

@@ -2,7 +2,8 @@
 // in tests. It reads the turn's user message (turn-format.ts), plans tool calls by fixed rules
 // (offline-rules.ts), and after the tool results comes back with a short final text. Token usage is an
 // estimate (characters / 4) so the X-Mailswarm-Usage header stays meaningful.
-import type { ChatMessage, LanguageModel, ModelRequest, ModelResponse, ToolCall } from '../model.ts';
+import { estimateInputTokens, finalTextResponse, toolCallResponse } from '../local-model-responses.ts';
+import type { LanguageModel, ModelRequest, ModelResponse, ToolCall } from '../model.ts';
 import { ModelError } from '../model.ts';
 import { planOfflineTurn } from './offline-rules.ts';
 import { parseTurn } from './turn-format.ts';
@@ -17,50 +18,22 @@ export class OfflineModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     if (request.signal?.aborted) throw new ModelError('aborted', 'the request was aborted', { retryable: false });
-    const inputTokens = estimateTokens(request.system) + request.messages.reduce((sum, message) => sum + estimateTokens(messageText(message)), 0);
+    const inputTokens = estimateInputTokens(request);
     const last = request.messages.at(-1);
     if (!last) throw new ModelError('bad_request', 'the offline model needs at least one message', { retryable: false });
 
     if (last.role === 'tool') {
       const summary = last.results.map((result) => `${result.name}: ${result.isError ? 'failed' : 'done'}`).join(', ');
-      return finalText(`Offline model finished this turn (${summary}).`, inputTokens);
+      return finalTextResponse(`Offline model finished this turn (${summary}).`, inputTokens);
     }
-    if (last.role !== 'user') return finalText('Offline model: nothing to do.', inputTokens);
+    if (last.role !== 'user') return finalTextResponse('Offline model: nothing to do.', inputTokens);
 
     const view = parseTurn(last.content);
-    if (!view) return finalText('Offline model: this message is not a mailswarm turn, so there is nothing to act on.', inputTokens);
+    if (!view) return finalTextResponse('Offline model: this message is not a mailswarm turn, so there is nothing to act on.', inputTokens);
     const available = new Set(request.tools.map((tool) => tool.name));
     const toolCalls: ToolCall[] = planOfflineTurn(view)
       .filter((call) => available.has(call.name))
       .map((call, index) => ({ id: `offline-${index}`, name: call.name, arguments: call.arguments }));
-    const text = toolCalls.length > 0 ? '' : 'Offline model: no applicable tool is available.';
-    const outputTokens = estimateTokens(JSON.stringify(toolCalls)) + estimateTokens(text);
-    return {
-      text,
-      toolCalls,
-      usage: { inputTokens, outputTokens },
-      stopReason: toolCalls.length > 0 ? 'tool_use' : 'end',
-      message: { role: 'assistant', text, toolCalls },
-    };
+    return toolCallResponse(toolCalls, inputTokens, toolCalls.length > 0 ? '' : 'Offline model: no applicable tool is available.');
   }
-}
-
-function finalText(text: string, inputTokens: number): ModelResponse {
-  return {
-    text,
-    toolCalls: [],
-    usage: { inputTokens, outputTokens: estimateTokens(text) },
-    stopReason: 'end',
-    message: { role: 'assistant', text, toolCalls: [] },
-  };
-}
-
-function messageText(message: ChatMessage): string {
-  if (message.role === 'user') return message.content;
-  if (message.role === 'assistant') return message.text + JSON.stringify(message.toolCalls);
-  return message.results.map((result) => result.content).join('\n');
-}
-
-function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }

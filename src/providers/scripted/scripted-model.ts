@@ -2,6 +2,7 @@
 // (load-scripted-turns.ts) instead of calling a vendor. It reads the turn's user message (turn-format.ts),
 // picks the first turn whose conditions hold for a new mail and whose `times` is not used up, and answers
 // one step per call. Token usage is an estimate (characters / 4), like the offline model's.
+import { estimateInputTokens, finalTextResponse, toolCallResponse } from '../local-model-responses.ts';
 import type { ChatMessage, LanguageModel, ModelRequest, ModelResponse, ToolCall } from '../model.ts';
 import { ModelError } from '../model.ts';
 import { parseTurn, type TurnMailView, type TurnView } from '../offline/turn-format.ts';
@@ -29,12 +30,12 @@ export class ScriptedModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     if (request.signal?.aborted) throw new ModelError('aborted', 'the request was aborted', { retryable: false });
-    const inputTokens = estimateTokens(request.system) + request.messages.reduce((sum, message) => sum + estimateTokens(messageText(message)), 0);
+    const inputTokens = estimateInputTokens(request);
     const first = request.messages[0];
     if (!first) throw new ModelError('bad_request', 'the scripted model needs at least one message', { retryable: false });
-    if (first.role !== 'user') return finalText('Scripted model: the conversation does not start with a mailswarm turn, so there is nothing to act on.', inputTokens);
+    if (first.role !== 'user') return finalTextResponse('Scripted model: the conversation does not start with a mailswarm turn, so there is nothing to act on.', inputTokens);
     const view = parseTurn(first.content);
-    if (!view) return finalText('Scripted model: this message is not a mailswarm turn, so there is nothing to act on.', inputTokens);
+    if (!view) return finalTextResponse('Scripted model: this message is not a mailswarm turn, so there is nothing to act on.', inputTokens);
 
     const choice = this.choose(first.content, view);
     const stepIndex = request.messages.filter((message) => message.role === 'assistant').length;
@@ -43,13 +44,13 @@ export class ScriptedModel implements LanguageModel {
     if (choice.kind === 'no-match') {
       const reason = `scripted: no turn of ${this.script.file} matches`;
       if (stepIndex === 0 && available.has('no_reply')) return toolCallResponse([{ id: 'scripted-1-1', name: 'no_reply', arguments: { reason } }], inputTokens);
-      return finalText(reason, inputTokens);
+      return finalTextResponse(reason, inputTokens);
     }
 
     const { turn } = choice;
     const values: TemplateValues = { view: choice.view, mail: choice.mail, found: choice.found, resultOf: (tool) => latestResult(request.messages, tool) };
     const step = turn.steps[stepIndex];
-    if (step === undefined) return finalText(turn.text === undefined ? '' : this.render(turn, 'field "text"', () => renderTemplate(turn.text ?? '', values)), inputTokens);
+    if (step === undefined) return finalTextResponse(turn.text === undefined ? '' : this.render(turn, 'field "text"', () => renderTemplate(turn.text ?? '', values)), inputTokens);
 
     const toolCalls = step.map((call, callIndex): ToolCall => {
       if (!available.has(call.tool)) {
@@ -137,34 +138,4 @@ function latestResult(messages: ChatMessage[], tool: string): string | undefined
     if (result) return result.content;
   }
   return undefined;
-}
-
-function toolCallResponse(toolCalls: ToolCall[], inputTokens: number): ModelResponse {
-  return {
-    text: '',
-    toolCalls,
-    usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(toolCalls)) },
-    stopReason: 'tool_use',
-    message: { role: 'assistant', text: '', toolCalls },
-  };
-}
-
-function finalText(text: string, inputTokens: number): ModelResponse {
-  return {
-    text,
-    toolCalls: [],
-    usage: { inputTokens, outputTokens: estimateTokens(text) },
-    stopReason: 'end',
-    message: { role: 'assistant', text, toolCalls: [] },
-  };
-}
-
-function messageText(message: ChatMessage): string {
-  if (message.role === 'user') return message.content;
-  if (message.role === 'assistant') return message.text + JSON.stringify(message.toolCalls);
-  return message.results.map((result) => result.content).join('\n');
-}
-
-function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }
