@@ -10,8 +10,8 @@ import { defaultTrust, type AgentDefinition } from './agent-definition.ts';
 import type { Directory } from './directory.ts';
 import { MailboxConnection, type ImapServerOptions, type ReconnectPolicy } from './mailbox-connection.ts';
 import { listUnprocessed, markProcessed, recordRetry, resolveFolders, retryCountOf, searchUids, type FolderNames } from './mailbox-operations.ts';
-import { deriveMessageId } from './message-ids.ts';
-import { deliverExactlyOnce, MailSubmitter, replySubject, type DeliveryOutcome, type SubmissionServerOptions } from './outgoing-mail.ts';
+import { deliverExactlyOnce, MailSubmitter, type DeliveryOutcome, type SubmissionServerOptions } from './outgoing-mail.ts';
+import { failureNote } from './failure-note.ts';
 import { threadRootOf, type StoredMail } from './parsed-mail.ts';
 import { addressedAs, buildSystemPrompt, buildTurnMessage } from './prompt-builder.ts';
 import { loadThread } from './thread-context.ts';
@@ -334,32 +334,19 @@ export class AgentRuntime extends EventEmitter {
       this.#finish({ ...started, outcome: 'retry-later', usage, sentMessageIds, deliveries, toolCalls: [], error: error.message });
       return;
     }
-    const target = triggering.at(-1)!;
-    const sender = target.replyTo.length > 0 ? target.replyTo : target.from;
-    const noteId = deriveMessageId(this.#options.address, group.map((mail) => mail.messageId), 'failure-note');
     const definition = this.#options.definition;
-    const noteOutcome = await deliverExactlyOnce({
-      client,
-      sentFolder: this.#folders!.sent,
-      submitter: this.#submitter,
-      logger: this.#logger,
-      mail: {
-        from: { address: this.#options.address, name: definition.displayName ?? definition.name },
-        to: sender,
-        cc: [],
-        subject: replySubject(target.subject),
-        text:
-          `This is ${definition.name}, an AI agent. I could not work on your mail: my model (${this.#options.model.id}) failed ` +
-          `${attempt} time(s), last with: ${error.kind}: ${error.message}\n\nNothing has been done about it. ` +
-          `Send it again later, or ask the operator to check the model configuration.`,
-        messageId: noteId,
-        inReplyTo: target.messageId,
-        references: [...target.references.filter((id) => id !== target.messageId), target.messageId],
-        agentName: definition.name,
-        modelId: this.#options.model.id,
-        usage,
-      },
+    const note = failureNote({
+      agentName: definition.name,
+      self: { address: this.#options.address, name: definition.displayName ?? definition.name },
+      modelId: this.#options.model.id,
+      group,
+      target: triggering.at(-1)!,
+      error,
+      attempts: attempt,
+      usage,
     });
+    const noteId = note.messageId;
+    const noteOutcome = await deliverExactlyOnce({ client, sentFolder: this.#folders!.sent, submitter: this.#submitter, logger: this.#logger, mail: note });
     await markProcessed(client, uids);
     this.#notBefore.delete(root);
     this.#finish({

@@ -38,6 +38,8 @@ describe('model failure', () => {
       expect(note.text).toContain('upstream returned 529 overloaded');
       expect(note.headers.get('x-mailswarm-model')).toBe('anthropic:claude-test');
       expect(calls).toBe(3);
+      // The note is in the human's INBOX a moment before the runtime marks the mail done and reports the turn.
+      await waitFor(() => finished.some((event) => event.outcome === 'failed'), { what: 'the failed turn event' });
       expect(finished.map((event) => event.outcome)).toEqual(['retry-later', 'retry-later', 'failed']);
       const inbox = await readFolder(backend, `worker@${domain}`, worker.password);
       const task = inbox.find((mail) => mail.messageId === taskId)!;
