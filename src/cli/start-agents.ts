@@ -49,7 +49,9 @@ export function prepareModels(agents: AgentDefinition[], options: ModelPreparati
       model = created.model;
       if (created.fellBackToOffline && agent.fallbackModel !== undefined) {
         model = createAgentModel(agent, agent.fallbackModel, false, options, field('fallbackModel')).model;
-        fallbacks.set(agent.name, `${created.reason ?? 'no API key'}; its fallbackModel ${agent.fallbackModel} plays instead`);
+        // "ANTHROPIC_API_KEY is not set, so model X runs on the offline model": the first half is the news here.
+        const missing = created.reason?.split(', so ')[0] ?? 'no API key';
+        fallbacks.set(agent.name, `${missing}, so its fallbackModel ${agent.fallbackModel} plays instead of "${agent.model}"`);
       } else if (created.fellBackToOffline) {
         fallbacks.set(agent.name, created.reason ?? 'no API key: offline model');
       }

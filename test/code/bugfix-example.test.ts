@@ -32,7 +32,7 @@ async function play(dataDir: string, extra: string[], onStart: (running: Running
   onStart(running);
   try {
     // Said at start and in `mailswarm status` (the live view's /api/status): which projects, which sandbox.
-    await waitFor(() => /Projects: stats \(upstream .*stats\.git\)\nSandbox: /.test(running.stdout()), { what: 'the Projects and Sandbox lines at start' });
+    await waitFor(() => /Projects: stats \(upstream .*stats\.git\)\nsandbox: bubblewrap/.test(running.stdout()), { what: 'the Projects and Sandbox lines at start' });
     const liveView = /Live view\s+(http:\/\/\S+)/.exec(running.stdout())?.[1];
     const status = (await (await fetch(new URL('/api/status', liveView))).json()) as { code?: { projects: Array<{ name: string }>; sandbox: { available: boolean } } };
     expect(status.code?.projects.map((project) => project.name)).toEqual(['stats']);

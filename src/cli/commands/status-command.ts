@@ -34,7 +34,7 @@ export function formatStatus(status: StatusSnapshot, now: Date): string {
   if (status.heldMessages !== undefined) lines.push('', `held messages: ${status.heldMessages}`);
   if (status.code) {
     lines.push('', `projects: ${status.code.projects.map((project) => `${project.name} (${project.upstream})`).join(', ')}`);
-    lines.push(`sandbox: ${status.code.sandbox.description}${status.code.sandbox.available ? '' : ' (run_command and run_tests refuse)'}`);
+    lines.push(status.code.sandbox.description);
   }
   return lines.join('\n');
 }

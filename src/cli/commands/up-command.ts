@@ -52,7 +52,7 @@ export function registerUpCommand(program: Command): void {
       console.log(bannerFor(config, postOffice, agents, notes, liveView.url));
       const fallbackText = describeFallbacks(fallbacks);
       if (fallbackText) console.log(`\n${fallbackText}`);
-      if (workspaces) console.log(`\nProjects: ${workspaces.projects.map((project) => `${project.name} (upstream ${project.upstreamPath})`).join(', ')}\nSandbox: ${workspaces.sandbox.status.description}`);
+      if (workspaces) console.log(`\nProjects: ${workspaces.projects.map((project) => `${project.name} (upstream ${project.upstreamPath})`).join(', ')}\n${workspaces.sandbox.status.description}`);
       if (options.record) console.log(`Recording every model call to ${options.record}`);
       if (options.replay) console.log(`Replaying model calls from ${options.replay} (no model is called)`);
       const { humanServerOf, sendOnStart } = await import('../human-submission.ts');
