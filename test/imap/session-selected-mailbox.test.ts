@@ -102,7 +102,11 @@ describe('flush', () => {
     store.append(mailboxId, sampleMessage('mine'), [], undefined, origin);
     expect(flushText(view)).toEqual(['* 2 EXISTS', '* 2 RECENT']);
     const modseq = store.storeFlags(mailboxId, [2], 'add', ['$Label']).updated[0]!.modseq;
-    expect(flushText(view, true, true)).toEqual([`* 2 FETCH (FLAGS ($Label \\Recent) UID 2 MODSEQ (${modseq}))`]);
+    // $Label is new to this session: FLAGS and PERMANENTFLAGS name it before the FETCH does (RFC 3501 §7.2.6).
+    expect(flushText(view, true, true)).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label)\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label \\*)] Flags permitted',
+      `* 2 FETCH (FLAGS ($Label \\Recent) UID 2 MODSEQ (${modseq}))`,
+    ]);
     view.close();
   });
 

@@ -76,11 +76,32 @@ function unquoteLocalPart(local: string): string {
   return local.replace(/"((?:[^"\\]|\\.)*)"/g, (_whole, inner: string) => inner.replace(/\\(.)/g, '$1'));
 }
 
+/** The text without its RFC 5322 §3.2.2 comments (nested, with escapes); quoted strings are kept whole. */
+function withoutComments(text: string): string {
+  let output = '';
+  let depth = 0;
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) output += text.slice(index, index + 2);
+      index++;
+    } else if (depth === 0 && char === '"') {
+      quoted = !quoted;
+      output += char;
+    } else if (!quoted && char === '(') depth++;
+    else if (!quoted && char === ')' && depth > 0) depth--;
+    else if (depth === 0) output += char;
+  }
+  return output;
+}
+
 /** Splits an addr-spec `local@domain` (possibly with an obsolete route `@a,@b:`) into its envelope fields. */
 function splitAddrSpec(spec: string): { route: string | null; mailbox: string; host: string } {
   let route: string | null = null;
-  // Folding whitespace is not part of an addr-spec, except inside a quoted local part.
-  let rest = spec.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_whole, quoted: string | undefined) => quoted ?? '');
+  // Comments and folding whitespace are not part of an addr-spec (`<carol (work) @ (mail) swarm.test>` is
+  // carol@swarm.test, as Dovecot reports it), except inside a quoted local part.
+  let rest = withoutComments(spec).replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_whole, quoted: string | undefined) => quoted ?? '');
   const routeMatch = /^(@[^:]*):(.*)$/.exec(rest);
   if (routeMatch) {
     route = routeMatch[1]!;

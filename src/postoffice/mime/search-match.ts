@@ -1,6 +1,8 @@
 // Matching helpers for RFC 3501 §6.4.4 SEARCH: HEADER/FROM/SUBJECT/... (decoded header values), BODY and TEXT
-// (decoded text parts), and SENT* (the Date header). Matching is a case-insensitive substring test.
+// (decoded text parts), and SENT* (the Date header). Matching is a case-insensitive substring test; address
+// headers are also matched in their normalized form (address-search-text.ts).
 
+import { addressSearchText, isAddressField } from './address-search-text.ts';
 import { decodeCharset } from './charset-decode.ts';
 import { decodeEncodedWords } from './encoded-words.ts';
 import { findFields, type HeaderField } from './header-fields.ts';
@@ -12,13 +14,16 @@ function fold(text: string): string {
 }
 
 /** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
- *  requires the field to exist, RFC 3501 §6.4.4 HEADER). */
+ *  requires the field to exist, RFC 3501 §6.4.4 HEADER). An address header (FROM, TO, CC, BCC...) also matches
+ *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
+ *  is tried first, so `Carol Jones <carol@x>` is found as typed and `<carol (work) @ x>` by its address. */
 export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
   const fields = findFields(tree.headers, fieldName);
   if (fields.length === 0) return false;
   if (needle.length === 0) return true;
   const wanted = fold(needle);
-  return fields.some((field) => fold(decodeEncodedWords(field.value)).includes(wanted));
+  if (fields.some((field) => fold(decodeEncodedWords(field.value)).includes(wanted))) return true;
+  return isAddressField(fieldName) && fields.some((field) => fold(addressSearchText(field.value)).includes(wanted));
 }
 
 function headerText(headers: HeaderField[]): string {

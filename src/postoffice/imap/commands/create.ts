@@ -14,7 +14,7 @@ export const createCommand: ImapCommandSpec = {
     const { args } = context.request;
     // RFC 4466 allows `CREATE name (options)`; we implement no CREATE options (e.g. USE of RFC 6154).
     if (args.length !== 1) throw new ImapError('BAD', 'CREATE expects one mailbox name');
-    let name = tokenToMailbox(args[0]);
+    let name = tokenToMailbox(args[0], 'mailbox name', 'new');
     while (name.endsWith(HIERARCHY_DELIMITER)) name = name.slice(0, -1);
     if (name === '') throw new ImapError('BAD', 'Mailbox name is empty');
     if (name.toUpperCase() === 'INBOX') throw new ImapError('NO', 'INBOX always exists', 'ALREADYEXISTS');

@@ -1,7 +1,7 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8, §7.4.2; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ; RFC 5530
 // EXPUNGEISSUED, see expunge-issued.ts). Reads metadata from the store, parses each message at most once (shared
 // LRU), sets \Seen for non-PEEK body fetches in a read-write mailbox (reporting the new FLAGS), and answers one
-// `* n FETCH` per message.
+// `* n FETCH` per message, after `* FLAGS` when the flags shown hold a keyword the client was not told of.
 import { ImapError } from '../session/imap-error.ts';
 import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
 import type { FetchItem } from '../protocol/protocol-types.ts';
@@ -63,6 +63,11 @@ function runFetch(context: CommandContext): CommandResult | void {
   const seenChanges = setsSeenFlag(items) && !selected.readOnly ? markSeen(context, mailbox.id, wanted) : new Map<number, MessageRecord>();
   const itemsWithFlags: FetchItem[] = hasItem(items, 'FLAGS') ? items : [...items, { kind: 'FLAGS' }];
 
+  if (hasItem(items, 'FLAGS') || seenChanges.size > 0) {
+    const shown = wanted.map((message) => (seenChanges.get(message.record.uid) ?? message.record).flags);
+    selected.announceKeywords(shown, (bytes) => context.sendRaw(bytes));
+  }
+
   const cache = messageCacheFor(store);
   const readsContent = needsContent(items);
   const vanished = [...selection.vanishedUids];
@@ -90,7 +95,7 @@ function runFetch(context: CommandContext): CommandResult | void {
     });
     context.send(message.seq, { atom: 'FETCH' }, attributes);
   }
-  if (vanished.length > 0) return expungeIssued(request.uid);
+  if (vanished.length > 0) return expungeIssued();
 }
 
 export const fetchCommand: ImapCommandSpec = {

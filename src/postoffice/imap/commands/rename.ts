@@ -15,7 +15,7 @@ export const renameCommand: ImapCommandSpec = {
     if (args.length !== 2) throw new ImapError('BAD', 'RENAME expects the existing and the new mailbox name');
     const account = requireAccount(context);
     const source = tokenToMailbox(args[0], 'existing mailbox name');
-    let target = tokenToMailbox(args[1], 'new mailbox name');
+    let target = tokenToMailbox(args[1], 'new mailbox name', 'new');
     while (target.endsWith(HIERARCHY_DELIMITER)) target = target.slice(0, -1);
     const existing = context.store.getMailbox(account, source);
     if (!existing) throw new ImapError('NO', `Mailbox does not exist: ${source}`, 'NONEXISTENT');

@@ -8,8 +8,6 @@ import { ImapError } from '../session/imap-error.ts';
 import { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { requireAccount } from './require-account.ts';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
 export const selectCommand: ImapCommandSpec = {
   name: 'SELECT',
   states: ['authenticated', 'selected'],
@@ -48,10 +46,8 @@ function openMailbox(context: CommandContext, readOnly: boolean): CommandResult 
     if (firstUnseenUid === undefined && !message.flags.includes('\\Seen')) firstUnseenUid = message.uid;
   }
   const current = context.store.getMailboxById(mailbox.id) ?? mailbox;
-  const flagAtoms = [...SYSTEM_FLAGS, ...[...keywords].sort()].map((flag) => ({ atom: flag }));
-  context.send({ atom: 'FLAGS' }, flagAtoms);
-  const permanentFlags = readOnly ? '' : `${SYSTEM_FLAGS.join(' ')} \\*`;
-  context.sendStatus('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', `PERMANENTFLAGS (${permanentFlags})`);
+  // FLAGS and PERMANENTFLAGS (RFC 3501 §7.2.6); later keywords are announced by the view as they appear.
+  selected.announceKeywords([[...keywords].sort()], (bytes) => context.sendRaw(bytes), true);
   context.send(selected.exists, { atom: 'EXISTS' });
   context.send(selected.recentUids.size, { atom: 'RECENT' });
   const firstUnseen = firstUnseenUid === undefined ? undefined : selected.sequenceOf(firstUnseenUid);

@@ -1,7 +1,10 @@
-// STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8; RFC 7162 §3.1.3 UNCHANGEDSINCE and MODIFIED; RFC 5530
-// EXPUNGEISSUED, see expunge-issued.ts). One store transaction changes the flags; the answer is
-// `* n FETCH (FLAGS (...) [UID n] [MODSEQ (n)])` per message unless .SILENT. With CONDSTORE on, .SILENT still
-// reports `UID`/`MODSEQ` of the messages whose mod-sequence changed, so the client's cache stays exact (§3.1.3).
+// STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8; RFC 7162 §3.1.3 UNCHANGEDSINCE and MODIFIED). One store
+// transaction changes the flags; the answer is `* n FETCH (FLAGS (...) [UID n] [MODSEQ (n)])` per message unless
+// .SILENT. With CONDSTORE on, .SILENT still reports `UID`/`MODSEQ` of the messages whose mod-sequence changed, so
+// the client's cache stays exact (§3.1.3). A keyword new to the mailbox is announced with `* FLAGS` first, even
+// for .SILENT (RFC 3501 §7.2.6, as Dovecot). Messages another session expunged (not yet reported here) are left
+// alone and the reply is a plain OK, by sequence number and by UID, as Dovecot answers (RFC 2180 §4.2 allows
+// it; a NO would break clients in normal concurrent use).
 import { ImapError } from '../session/imap-error.ts';
 import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
 import type { ImapValue } from '../protocol/protocol-types.ts';
@@ -9,7 +12,6 @@ import { parseSequenceSet, parseStoreAction, tokenToAtom } from '../protocol/arg
 import { flagList, modseqValue } from '../messages/fetch-renderer.ts';
 import { formatNumberSet } from '../messages/format-number-set.ts';
 import { selectMessages } from '../messages/select-messages.ts';
-import { expungeIssued } from '../messages/expunge-issued.ts';
 import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 
 function runStore(context: CommandContext): CommandResult | void {
@@ -31,6 +33,7 @@ function runStore(context: CommandContext): CommandResult | void {
     action.unchangedSince,
   );
 
+  selected.announceKeywords(updated.map((record) => record.flags), (bytes) => context.sendRaw(bytes));
   for (const record of updated) {
     const original = before.get(record.uid);
     if (original === undefined) continue; // the store only answers for uids we asked about
@@ -43,10 +46,6 @@ function runStore(context: CommandContext): CommandResult | void {
     context.send(original.seq, { atom: 'FETCH' }, attributes);
   }
 
-  // A message missing from `updated` and `failedUids` was expunged inside the store call itself.
-  const answered = new Set([...updated.map((record) => record.uid), ...failedUids]);
-  const vanished = selection.vanishedUids.length > 0 || selection.messages.some((message) => !answered.has(message.record.uid));
-  if (vanished && !request.uid) return expungeIssued(false); // tagged NO: the numbers no longer match
   if (failedUids.length > 0) {
     // RFC 7162 §3.1.3: MODIFIED lists uids for UID STORE, sequence numbers for STORE.
     const failed = request.uid
@@ -54,7 +53,6 @@ function runStore(context: CommandContext): CommandResult | void {
       : failedUids.map((uid) => before.get(uid)!.seq);
     return { code: `MODIFIED ${formatNumberSet([...failed].sort((a, b) => a - b))}`, text: 'Conditional STORE failed for some messages' };
   }
-  if (vanished) return expungeIssued(true);
 }
 
 export const storeCommand: ImapCommandSpec = {

@@ -10,6 +10,6 @@ export const subscribeCommand: ImapCommandSpec = {
   run(context) {
     const { args } = context.request;
     if (args.length !== 1) throw new ImapError('BAD', 'SUBSCRIBE expects one mailbox name');
-    context.store.setSubscribed(requireAccount(context), tokenToMailbox(args[0]), true);
+    context.store.setSubscribed(requireAccount(context), tokenToMailbox(args[0], 'mailbox name', 'new'), true);
   },
 };

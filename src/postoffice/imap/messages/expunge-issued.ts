@@ -1,17 +1,12 @@
-// How FETCH and STORE answer when some addressed messages were expunged by another session and this client has
-// not been told yet (RFC 5530 §3 EXPUNGEISSUED, RFC 2180 §4.1).
-// - By sequence number: tagged `NO [EXPUNGEISSUED]` after the existing messages were answered. The client
-//   addressed a number whose message is gone; NO makes it resynchronise (NOOP) before trusting numbers again.
-// - By UID: tagged `OK [EXPUNGEISSUED]`. RFC 3501 §6.4.8 says UIDs that do not exist are ignored without error,
-//   and Dovecot never answers NO to FETCH because clients treat it as a hard failure: imapflow throws from
-//   fetch(), Thunderbird shows an alert. The response code still tells the client to NOOP soon.
-import { ImapError } from '../session/imap-error.ts';
+// How FETCH answers when some addressed messages were expunged by another session and this client has not been
+// told yet (RFC 2180 §4.1, RFC 5530 §3 EXPUNGEISSUED). RFC 2180 §4.1 would allow a NO, but clients treat a
+// NO to FETCH as a hard failure (imapflow throws from fetch(), Thunderbird shows an alert) in what is normal
+// concurrent use. So, as Dovecot answers: the messages still there are returned, the gone ones are left out,
+// and the tagged reply is `OK [EXPUNGEISSUED]` for both FETCH and UID FETCH; the code tells the client to NOOP
+// soon. STORE does nothing for gone messages and answers a plain OK (store.ts), as Dovecot does.
 import type { CommandResult } from '../session/command-context.ts';
 
-const TEXT = 'Some of the requested messages were expunged by another session';
-
-/** Throws the sequence-number NO, or returns the UID command's tagged OK result. */
-export function expungeIssued(byUid: boolean): CommandResult {
-  if (!byUid) throw new ImapError('NO', TEXT, 'EXPUNGEISSUED');
-  return { code: 'EXPUNGEISSUED', text: TEXT };
+/** The tagged OK of a FETCH that skipped messages expunged by another session. */
+export function expungeIssued(): CommandResult {
+  return { code: 'EXPUNGEISSUED', text: 'Some messages were already expunged' };
 }

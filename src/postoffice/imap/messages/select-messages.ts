@@ -1,7 +1,7 @@
 // Turns a command's sequence set into the messages it addresses (RFC 3501 §6.4.5-§6.4.8, §9 `sequence-set`):
 // sequence numbers and uids come from the session's view (what the client was told); metadata comes from the
 // store. A uid the view still shows but the store no longer has was expunged by another session and not yet
-// reported: it is returned apart so the command can answer `NO [EXPUNGEISSUED]` (RFC 5530) after the rest.
+// reported: it is returned apart so FETCH can answer `OK [EXPUNGEISSUED]` (expunge-issued.ts) after the rest.
 import type { SequenceSet } from '../protocol/protocol-types.ts';
 import type { MailStoreApi, MessageRecord } from '../../store/store-types.ts';
 import type { SelectedMailbox } from '../session/selected-mailbox.ts';

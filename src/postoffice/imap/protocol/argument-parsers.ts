@@ -1,5 +1,6 @@
 // Argument grammars of RFC 3501 §9 over parser tokens: one import point for the command writers. Each
-// grammar lives in its own file; all throw ProtocolSyntaxError with a message naming what was expected.
+// grammar lives in its own file; all throw ProtocolSyntaxError with a message naming what was expected
+// (mailbox arguments that parse but name no possible mailbox throw MailboxNameError instead).
 export { ProtocolSyntaxError } from './protocol-syntax-error.ts';
 export { parseSequenceSet, resolveSequenceSet, sequenceSetContains, sequenceSetExceeds, isSequenceSetText, formatSequenceSet } from './sequence-set.ts';
 export { parseFetchItems, parseSection, parseFetchModifiers, formatSection, fetchResponseLabel } from './fetch-items.ts';
@@ -8,5 +9,6 @@ export { parseStoreAction, parseFlagList, parseFlag } from './flag-list.ts';
 export { parseDateTime, formatDateTime, parseSearchDate } from './date-time.ts';
 export {
   tokenToString, tokenToAstring, tokenToNstring, tokenToBuffer, tokenToAtom, tokenToNumber, tokenToList,
-  tokenToMailbox, tokenToMailboxPattern,
+  tokenToMailbox, tokenToMailboxPattern, tokenToMailboxPatternOrNull,
 } from './token-values.ts';
+export { MailboxNameError, type MailboxNameRole } from './mailbox-name-error.ts';

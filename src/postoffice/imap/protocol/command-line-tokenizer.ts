@@ -159,14 +159,27 @@ function readQuoted(segment: Buffer, start: number, into: Token[]): number {
   throw new LineSyntaxError('unterminated quoted string');
 }
 
-/** An atom; a `[` makes everything up to the matching `]` part of it (fetch attributes, RFC 3501 §6.4.5). */
+/**
+ * Fetch attributes whose `[section]` may hold spaces and parentheses (RFC 3501 §6.4.5 `BODY[HEADER.FIELDS
+ * (From To)]`, RFC 3516 BINARY). After any other prefix `[` is an ordinary ATOM-CHAR and `]` an ASTRING-CHAR
+ * (RFC 3501 §9: only `]` is a resp-special), so `SELECT a[b` names the mailbox `a[b`.
+ */
+const SECTION_ATTRIBUTES = new Set(['BODY', 'BODY.PEEK', 'BINARY', 'BINARY.PEEK', 'BINARY.SIZE']);
+
+function opensSection(segment: Buffer, start: number, bracket: number): boolean {
+  const prefixLength = bracket - start;
+  if (prefixLength < 4 || prefixLength > 11) return false;
+  return SECTION_ATTRIBUTES.has(segment.toString('latin1', start, bracket).toUpperCase());
+}
+
+/** An atom; after BODY/BINARY a `[` makes everything up to the matching `]` part of it (see SECTION_ATTRIBUTES). */
 function readAtom(segment: Buffer, start: number, into: Token[]): number {
   let position = start;
   let depth = 0;
   while (position < segment.length) {
     const byte = segment[position];
     if (isControl(byte)) throw new LineSyntaxError('control character in argument');
-    if (byte === OPEN_BRACKET) depth++;
+    if (byte === OPEN_BRACKET && (depth > 0 || opensSection(segment, start, position))) depth++;
     else if (byte === CLOSE_BRACKET && depth > 0) depth--;
     else if (depth === 0 && (byte === SPACE || byte === OPEN || byte === CLOSE)) break;
     else if (depth === 0 && (byte === QUOTE || byte === OPEN_BRACE)) throw new LineSyntaxError(`invalid character "${String.fromCharCode(byte)}" in atom`);

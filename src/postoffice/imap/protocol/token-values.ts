@@ -4,6 +4,7 @@
 import type { Token } from './protocol-types.ts';
 import { ProtocolSyntaxError } from './protocol-syntax-error.ts';
 import { decodeMailboxName } from './modified-utf7.ts';
+import { MailboxNameError, type MailboxNameRole } from './mailbox-name-error.ts';
 
 function describe(token: Token | undefined): string {
   if (!token) return 'nothing';
@@ -62,16 +63,35 @@ export function tokenToList(token: Token | undefined, what: string): Token[] {
 /**
  * A mailbox argument as a UTF-8 name: modified UTF-7 decoded (RFC 3501 §5.1.3), `INBOX` in any case
  * canonicalised. Names holding raw 8-bit UTF-8 (sent by some clients without UTF8=ACCEPT) are taken as is.
+ * A name that is no valid mailbox name throws MailboxNameError (a NO: no such mailbox, or cannot create it).
  */
-export function tokenToMailbox(token: Token | undefined, what = 'mailbox name'): string {
+export function tokenToMailbox(token: Token | undefined, what = 'mailbox name', role: MailboxNameRole = 'existing'): string {
   const raw = tokenToAstring(token, what);
   if (raw.toUpperCase() === 'INBOX') return 'INBOX';
-  if (/[\x00-\x1f\x7f]/.test(raw)) throw new ProtocolSyntaxError(`${what} contains control characters`);
+  if (/[\x00-\x1f\x7f]/.test(raw)) throw new MailboxNameError(`Invalid ${what}: it contains control characters`, role);
   if (/[^\x00-\x7f]/.test(raw)) return raw;
-  return decodeMailboxName(raw);
+  try {
+    return decodeMailboxName(raw);
+  } catch (error) {
+    if (!(error instanceof ProtocolSyntaxError)) throw error; // a codec bug, not client input
+    throw new MailboxNameError(`Invalid ${what}, not modified UTF-7 (RFC 3501 §5.1.3): ${error.message.replace(/^mailbox name: /, '')}`, role);
+  }
 }
 
 /** A LIST/LSUB pattern: like a mailbox name, but `*` and `%` stay wildcards. */
 export function tokenToMailboxPattern(token: Token | undefined, what = 'mailbox pattern'): string {
   return tokenToMailbox(token, what);
+}
+
+/**
+ * A LIST/LSUB reference or pattern, or null when it is not valid modified UTF-7: such a pattern names no
+ * mailbox, so LIST answers OK with nothing, as Dovecot does. Grammar errors (a list, NIL) still throw.
+ */
+export function tokenToMailboxPatternOrNull(token: Token | undefined, what = 'mailbox pattern'): string | null {
+  try {
+    return tokenToMailbox(token, what);
+  } catch (error) {
+    if (error instanceof MailboxNameError) return null;
+    throw error;
+  }
 }

@@ -19,7 +19,9 @@
 // 5. Sequence numbers: use `selected.resolve(set, byUid)` and `selected.sequenceOf(uid)` only — they reflect
 //    what this client has been told (a message expunged by another session keeps its number until the
 //    EXPUNGE is flushed). `store.getMessage()` returning undefined for a resolved uid means it was expunged
-//    meanwhile: answer FETCH/STORE with `NO [EXPUNGEISSUED]` after sending what exists (RFC 5530).
+//    meanwhile: leave it out and answer OK (FETCH: `OK [EXPUNGEISSUED]`, messages/expunge-issued.ts; STORE:
+//    plain OK), never NO, as Dovecot answers. Before writing FLAGS that may hold a keyword, call
+//    `selected.announceKeywords(...)` so `* FLAGS` names it first (RFC 3501 §7.2.6).
 //    `selected.recentUids` tells which messages carry `\Recent` for this session (add it to FLAGS output).
 // 6. CONDSTORE (RFC 7162) IS ADVERTISED: the store's MODSEQs are real. Verbs must support:
 //    FETCH ... (CHANGEDSINCE n) and the MODSEQ fetch item; STORE ... (UNCHANGEDSINCE n) with `[MODIFIED set]`

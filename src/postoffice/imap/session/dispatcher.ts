@@ -2,6 +2,7 @@
 // state and the UID prefix, runs it, turns thrown errors into the tagged NO/BAD (the only place that does),
 // flushes pending mailbox changes (holding EXPUNGE back per RFC 3501 §7.4.1) and writes the tagged reply.
 import type { Logger } from '../../../logger.ts';
+import { MailboxNameError } from '../protocol/mailbox-name-error.ts';
 import { ProtocolSyntaxError } from '../protocol/protocol-syntax-error.ts';
 import type { CommandRequest } from '../protocol/protocol-types.ts';
 import { tagged } from '../protocol/response-writer.ts';
@@ -70,6 +71,8 @@ export async function dispatchCommand(host: DispatchHost, request: CommandReques
 
 function failureReply(logger: Logger, tag: string, request: CommandRequest, error: unknown): Buffer {
   if (error instanceof ImapError) return tagged(tag, error.status, sanitize(error.message), error.code);
+  // Understood but unusable as a name: no mailbox can have it (RFC 5530 NONEXISTENT), or none can get it (CANNOT).
+  if (error instanceof MailboxNameError) return tagged(tag, 'NO', sanitize(error.message), error.role === 'new' ? 'CANNOT' : 'NONEXISTENT');
   if (error instanceof ProtocolSyntaxError) return tagged(tag, 'BAD', sanitize(error.message));
   if (error instanceof StoreError) return tagged(tag, 'NO', sanitize(error.message), STORE_CODE_TO_IMAP[error.code]);
   // A bug on our side: say so to the client, keep the session alive, and log it loudly.

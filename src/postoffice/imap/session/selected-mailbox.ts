@@ -1,11 +1,14 @@
 // A session's view of its selected mailbox (RFC 3501 §2.3.1.2 message sequence numbers, §7.4 unilateral
 // responses, §7.4.1 EXPUNGE timing; RFC 7162 §3.2.4 MODSEQ in unsolicited FETCH). The view is what the
 // client has been told: store events for the mailbox are queued here and only change sequence numbers when
-// they are flushed as `* n EXISTS` / `* n RECENT` / `* n FETCH` / `* n EXPUNGE`.
+// they are flushed as `* n EXISTS` / `* n RECENT` / `* n FETCH` / `* n EXPUNGE`. It also tracks the keywords the
+// client was told of: a FETCH naming a new keyword is preceded by `* FLAGS` and `* OK [PERMANENTFLAGS]`
+// (RFC 3501 §7.2.6, §7.4.2), whichever session set it.
 import { untagged } from '../protocol/response-writer.ts';
 import type { ImapValue, SequenceSet } from '../protocol/protocol-types.ts';
 import type { MailboxChange, MailStoreApi } from '../../store/store-types.ts';
 import { ImapError } from './imap-error.ts';
+import { mailboxFlagsResponses } from './mailbox-flags.ts';
 
 export interface SelectedMailboxOptions {
   store: MailStoreApi;
@@ -22,6 +25,9 @@ export interface FlushOptions {
   /** Adds `MODSEQ (n)` to unsolicited FETCH responses (RFC 7162 §3.2.4). */
   condstore: boolean;
 }
+
+/** Above this many arrivals in one flush, one listing beats a look-up per message. */
+const ARRIVAL_LOOKUP_LIMIT = 32;
 
 export class SelectedMailbox {
   readonly mailboxId: number;
@@ -41,6 +47,8 @@ export class SelectedMailbox {
   readonly #pendingExists = new Set<number>();
   readonly #pendingExpunge = new Set<number>();
   readonly #pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
+  /** Keywords the client was told of in FLAGS: lower case → spelling, in the order they were announced. */
+  readonly #keywords = new Map<string, string>();
   #gone = false;
   #lastReportedRecent = 0;
   #notifyScheduled = false;
@@ -136,6 +144,24 @@ export class SelectedMailbox {
     return [...chosen].sort((a, b) => a - b).map((seq) => ({ seq, uid: this.#uids[seq - 1]! }));
   }
 
+  /**
+   * Writes `* FLAGS` and `* OK [PERMANENTFLAGS]` when `flagLists` hold a keyword the client has not been told of
+   * (always when `always`, for SELECT). Every FETCH that shows FLAGS calls this first (RFC 3501 §7.2.6).
+   */
+  announceKeywords(flagLists: Iterable<readonly string[]>, write: (bytes: Buffer) => void, always = false): void {
+    let added = false;
+    for (const flags of flagLists) {
+      for (const flag of flags) {
+        if (flag.startsWith('\\')) continue;
+        const key = flag.toLowerCase(); // keywords compare case-insensitively, as the store keeps them
+        if (this.#keywords.has(key)) continue;
+        this.#keywords.set(key, flag);
+        added = true;
+      }
+    }
+    if (added || always) write(mailboxFlagsResponses([...this.#keywords.values()], this.readOnly));
+  }
+
   /** True when changes wait to be written. */
   get hasPendingChanges(): boolean {
     return this.#pendingExists.size > 0 || this.#pendingExpunge.size > 0 || this.#pendingFlags.size > 0;
@@ -162,6 +188,7 @@ export class SelectedMailbox {
       }
       if (this.recentUids.size < this.#lastReportedRecent) this.#lastReportedRecent = this.recentUids.size;
     }
+    this.announceKeywords([...this.#pendingFlags.values()].map((change) => change.flags), write);
     for (const [uid, change] of [...this.#pendingFlags].sort((a, b) => a[0] - b[0])) {
       const sequence = this.sequenceOf(uid);
       if (sequence === undefined) {
@@ -179,6 +206,9 @@ export class SelectedMailbox {
     if (this.#pendingExists.size > 0) {
       const arrivals = [...this.#pendingExists].sort((a, b) => a - b);
       this.#pendingExists.clear();
+      // A keyword that came with the new messages (APPEND, COPY, delivery) is announced with the EXISTS, as
+      // Dovecot does, so even a client that never fetches their flags knows the mailbox's keywords.
+      this.announceKeywords(this.#arrivalFlags(arrivals), write);
       for (const uid of arrivals) this.#append(uid);
       // Only one session sees a message as \Recent: a read-write selection claims arrivals for itself.
       if (!this.readOnly) for (const uid of this.#store.claimRecent(this.mailboxId)) this.recentUids.add(uid);
@@ -204,6 +234,15 @@ export class SelectedMailbox {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.onChange = undefined;
+  }
+
+  /** The stored flags of newly arrived messages (one listing for a big batch, point look-ups otherwise). */
+  #arrivalFlags(uids: readonly number[]): string[][] {
+    if (uids.length > ARRIVAL_LOOKUP_LIMIT) {
+      const wanted = new Set(uids);
+      return this.#store.listMessages(this.mailboxId).filter((record) => wanted.has(record.uid)).map((record) => record.flags);
+    }
+    return uids.map((uid) => this.#store.getMessage(this.mailboxId, uid)?.flags ?? []);
   }
 
   #append(uid: number): void {
