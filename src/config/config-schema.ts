@@ -103,6 +103,18 @@ export const configSchema = z.strictObject({
       dailyTokenBudget: z.number().int().positive().default(2_000_000),
     })
     .prefault({}),
+  /** How long the post office keeps its records; 0 keeps them forever. Pruned at start and hourly. */
+  retention: z
+    .strictObject({
+      /**
+       * Days a message stays in the humans' Journal folders and its entry in the audit journal. Older entries
+       * are replaced by a checkpoint entry, so `mailswarm audit verify` still proves the rest of the chain.
+       */
+      journalDays: z.number().int().min(0).default(90),
+      /** Days the record of a held message (its bytes and envelope in guards.sqlite) is kept, released or not. */
+      heldDays: z.number().int().min(0).default(90),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log prompts and message bodies (off by default: they may hold private mail). */
   logContent: z.boolean().default(false),
@@ -112,5 +124,6 @@ export type MailswarmConfig = z.infer<typeof configSchema>;
 export type HumanConfig = z.infer<typeof humanSchema>;
 export type ListConfig = z.infer<typeof listSchema>;
 export type GuardsConfig = MailswarmConfig['guards'];
+export type RetentionConfig = MailswarmConfig['retention'];
 export type ProjectConfig = z.infer<typeof projectSchema>;
 export type SandboxConfig = MailswarmConfig['sandbox'];

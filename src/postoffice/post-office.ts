@@ -1,6 +1,7 @@
 // Assembles the embedded post office: the durable store, the account directory (every account ensured in
 // the store), the self-signed TLS certificate, the IMAP server (RFC 3501), the submission server (RFC 6409)
-// and the inbound SMTP server (RFC 5321). Ports 0 are allowed and the real ports are returned. close()
+// and the inbound SMTP server (RFC 5321), and the retention schedule (retention-schedule.ts) that prunes old
+// Journal copies, audit entries and held records. Ports 0 are allowed and the real ports are returned. close()
 // stops the listeners first (no new mail, in-flight deliveries finish), then closes the store.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -8,10 +9,12 @@ import type { MailswarmConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import { AccountDirectory } from './accounts/account-directory.ts';
 import type { AgentAccountSpec } from './accounts/account-specs.ts';
+import { GovernanceByMail } from './governance/governance-by-mail.ts';
 import { GuardRails } from './guards/guard-rails.ts';
 import { startImapServer } from './imap/imap-server.ts';
 import { ensureJournalFolders, isJournalMailbox } from './journal/journal-folder.ts';
 import { MessageJournal } from './journal/message-journal.ts';
+import { RetentionSchedule } from './retention-schedule.ts';
 import { startInboundServer } from './smtp/inbound-server.ts';
 import { createSmarthostRelay, type SmarthostRelay } from './smtp/smarthost-relay.ts';
 import type { RunningSmtpServer } from './smtp/smtp-listener.ts';
@@ -27,6 +30,8 @@ export interface PostOffice {
   guards: GuardRails;
   /** The hash-chained audit journal (table journal_entries of `<dataDir>/mail.sqlite`). */
   journal: MessageJournal;
+  /** Prunes by `retention` at start and hourly; runNow() for a pass on demand (tests move its clock). */
+  retention: RetentionSchedule;
   ports: { imap: number; submission: number; smtp: number };
   host: string;
   /** SHA-256 fingerprint of the STARTTLS certificate, for the operator to compare with the client's. */
@@ -82,12 +87,24 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
     started.push({ name: 'imap', close: () => imap.close() });
     const imapPort = imap.port;
     // Loop/storm guards and governance by mail (<dataDir>/guards.sqlite); closed after the SMTP servers.
-    const guards = GuardRails.open({ dataDir, config: config.guards, store, accounts, journal, smarthost, logger: options.logger });
+    const guards = GuardRails.open({
+      dataDir,
+      config: config.guards,
+      store,
+      accounts,
+      journal,
+      smarthost,
+      logger: options.logger,
+      humanCommands: (controls) => new GovernanceByMail({ accounts, ...controls }),
+    });
     started.push({ name: 'guards', close: () => guards.close() });
     const submission: RunningSmtpServer = await startSubmissionServer({ ...common, smarthost, guards });
     started.push({ name: 'submission', close: () => submission.close() });
     const inbound: RunningSmtpServer = await startInboundServer(common);
     started.push({ name: 'inbound', close: () => inbound.close() });
+    const retention = new RetentionSchedule({ config: config.retention, store, accounts, journal, guards, logger: options.logger });
+    retention.start();
+    started.push({ name: 'retention', close: () => retention.stop() });
     logger.info({ host: config.host, imap: imapPort, submission: submission.port, smtp: inbound.port, accounts: accounts.list().length }, 'post office ready');
 
     let closing: Promise<void> | undefined;
@@ -96,6 +113,7 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
       accounts,
       guards,
       journal,
+      retention,
       ports: { imap: imapPort, submission: submission.port, smtp: inbound.port },
       host: config.host,
       certificateFingerprint: tls.fingerprint,

@@ -45,6 +45,18 @@ describe('mailing lists at delivery', () => {
     expect(headerValues(copy, 'List-Id')).toEqual([`"Code reviewers" <reviewers.${DOMAIN}>`]);
   });
 
+  it('a message to several lists carries every list\'s List-Id and List-Post, in RCPT order, in every copy', async () => {
+    await office.submit('builder', { to: [`team@${DOMAIN}`], cc: [`reviewers@${DOMAIN}`], subject: 'Two lists', text: 'to both lists' });
+    const expectedIds = [`"Everybody: every agent and every human" <team.${DOMAIN}>`, `"Code reviewers" <reviewers.${DOMAIN}>`];
+    // alice is on both lists, tester only on team@: both see the whole distribution, once.
+    for (const member of ['alice', 'tester', 'reviewer']) {
+      expect(countWithSubject(office, member, 'Two lists'), member).toBe(1);
+      const copy = office.messages(member).find((raw) => headerValues(raw, 'Subject')[0] === 'Two lists')!;
+      expect(headerValues(copy, 'List-Id'), member).toEqual(expectedIds);
+      expect(headerValues(copy, 'List-Post'), member).toEqual([`<mailto:team@${DOMAIN}>`, `<mailto:reviewers@${DOMAIN}>`]);
+    }
+  });
+
   it('expands on the inbound port too, and replaces a List-Id forged by the sender', async () => {
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: office.postOffice.ports.smtp, secure: false, ignoreTLS: true });
     try {

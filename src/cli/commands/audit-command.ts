@@ -1,7 +1,8 @@
 // `mailswarm audit verify`: proves the hash-chained audit journal (table journal_entries of
 // `<dataDir>/mail.sqlite`; an older `journal.sqlite` is imported on first open) intact, or
 // names the first broken entry (seq, time, what differs) and exits 1. Also re-hashes every journaled copy
-// still in the mail store (the humans' Journal folders, INBOXes) against the journaled SHA-256.
+// still in the mail store (the humans' Journal folders, INBOXes) against the journaled SHA-256. Entries
+// removed by retention (config `retention.journalDays`) are accounted for by a checkpoint entry.
 // Reads only; safe while the post office runs (SQLite WAL readers do not block the writer).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -38,10 +39,13 @@ export function registerAuditCommand(program: Command): void {
 export function formatVerification(journalFile: string, verification: JournalVerification): string {
   const copies = `${verification.copiesChecked} stored message copies re-hashed${verification.copiesGone > 0 ? `, ${verification.copiesGone} no longer stored` : ''}`;
   const { failure } = verification;
+  const pruned = verification.prunedThrough;
+  const prunedLine = pruned === undefined ? [] : [`  entries 1 to ${pruned.seq} pruned by retention (checkpoint entry ${pruned.checkpointSeq}, ${pruned.checkpointTime})`];
   if (failure === undefined) {
     return [
       `audit journal ${journalFile}: intact`,
       `  ${verification.entriesChecked} entries checked, ${copies}`,
+      ...prunedLine,
       `  head: entry ${verification.head.seq}, hash ${verification.head.hash} (write it down to anchor the chain)`,
     ].join('\n');
   }

@@ -37,6 +37,9 @@ guards:                    # enforced by the post office on mail sent by agents;
   sendRate: { messages: 30, perMinutes: 10 }
   duplicateWindowMinutes: 60   # an identical body from the same agent within this window is held
   dailyTokenBudget: 2000000    # per agent; crossing it pauses the agent and tells the humans
+retention:                 # days records are kept (0: forever); pruned at start and hourly
+  journalDays: 90          # humans' Journal folders and audit journal entries (a checkpoint keeps the chain verifiable)
+  heldDays: 90             # records of held messages (guards.sqlite)
 # projects:                  # git repositories agents work on (agents name them in \`projects: [name]\`)
 #   - name: app
 #     path: ../app           # your repository; mailswarm clones it into data/projects/app.git (its upstream)

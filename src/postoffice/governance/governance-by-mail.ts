@@ -10,21 +10,15 @@
 // Each command is acknowledged by mail to the human. Authority comes only from the AUTHENTICATED submission
 // account being a configured human: the caller passes that account, never the From text; mail from agents
 // and from the inbound port (strangers) never reaches this code as a command.
+// Layering: governance/ sits above guards/. The guard rails call it through guards/human-commands.ts (the
+// post office plugs it in) and hand it their controls; nothing in guards/ imports this folder.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
-import type { GuardDelivery } from '../guards/guard-delivery.ts';
-import type { HeldMail } from '../guards/held-mail.ts';
+import type { GuardControls, HumanCommandOutcome, HumanCommands } from '../guards/human-commands.ts';
 import { COMMAND_HEADER, firstNonEmptyLine, type MessageFacts } from '../guards/message-facts.ts';
 import { composePostmasterMail } from '../guards/postmaster-mail.ts';
 import { postmasterMessageId } from '../guards/postmaster-ids.ts';
-import type { PauseRegistry } from './pause-registry.ts';
 
 export type GovernanceCommand = 'APPROVE' | 'STOP' | 'RESUME';
-
-export type GovernanceOutcome =
-  /** Consumed: not delivered; the SMTP reply text says what happened. */
-  | { kind: 'handled'; reply: string }
-  /** Executed, and the mail is delivered with these header lines on top. */
-  | { kind: 'deliver'; headerLines: string[]; summary: string };
 
 /** The command a body starts with, or undefined. */
 export function commandOf(text: string): GovernanceCommand | undefined {
@@ -32,16 +26,11 @@ export function commandOf(text: string): GovernanceCommand | undefined {
   return match === null ? undefined : (match[1]!.toUpperCase() as GovernanceCommand);
 }
 
-export interface GovernanceOptions {
+export interface GovernanceOptions extends GuardControls {
   accounts: AccountDirectory;
-  pauses: PauseRegistry;
-  held: HeldMail;
-  delivery: GuardDelivery;
-  /** Delivers a held message to its recipients and records it as released (GuardRails.release). */
-  release: (heldId: number, approvedBy: string, now: Date) => Promise<string[]>;
 }
 
-export class GovernanceByMail {
+export class GovernanceByMail implements HumanCommands {
   readonly #options: GovernanceOptions;
   readonly #domain: string;
 
@@ -54,7 +43,7 @@ export class GovernanceByMail {
    * Executes the command in a human's submitted mail, or returns undefined when the mail is no command
    * (then it is delivered as ordinary mail). `human` must be the authenticated account.
    */
-  async execute(human: string, recipients: string[], facts: MessageFacts, now: Date): Promise<GovernanceOutcome | undefined> {
+  async execute(human: string, recipients: string[], facts: MessageFacts, now: Date): Promise<HumanCommandOutcome | undefined> {
     if (this.#options.accounts.get(human)?.kind !== 'human') return undefined;
     const command = commandOf(facts.text);
     if (command === undefined) return undefined;
@@ -62,11 +51,17 @@ export class GovernanceByMail {
     return this.#stopOrResume(command, human, recipients, facts, now);
   }
 
-  async #approve(human: string, facts: MessageFacts, now: Date): Promise<GovernanceOutcome | undefined> {
-    const held = facts.inReplyTo === null ? undefined : this.#options.held.byNoteMessageId(facts.inReplyTo);
-    if (held === undefined) return undefined; // APPROVE to anything but a Held note is ordinary mail
+  async #approve(human: string, facts: MessageFacts, now: Date): Promise<HumanCommandOutcome | undefined> {
+    const heldId = facts.inReplyTo === null ? undefined : this.#options.held.heldIdOfNote(facts.inReplyTo);
+    if (heldId === undefined) return undefined; // APPROVE to anything but a Held note is ordinary mail
+    const held = this.#options.held.get(heldId);
     let text: string;
     let reply: string;
+    if (held === undefined) {
+      text = `Held message ${heldId} is no longer kept (records of held messages are removed after retention.heldDays days); nothing was delivered.`;
+      await this.#acknowledge(human, `APPROVE: held message ${heldId}`, text, facts, now);
+      return { kind: 'handled', reply: `2.0.0 APPROVE: held message ${heldId} is no longer kept` };
+    }
     if (held.releasedAt !== null) {
       text = `Held message ${held.id} from ${held.agent} was already released by ${held.releasedBy} at ${held.releasedAt.toISOString()}; nothing was done.`;
       reply = `2.0.0 APPROVE: held message ${held.id} was already released`;
@@ -79,7 +74,7 @@ export class GovernanceByMail {
     return { kind: 'handled', reply };
   }
 
-  async #stopOrResume(command: 'STOP' | 'RESUME', human: string, recipients: string[], facts: MessageFacts, now: Date): Promise<GovernanceOutcome | undefined> {
+  async #stopOrResume(command: 'STOP' | 'RESUME', human: string, recipients: string[], facts: MessageFacts, now: Date): Promise<HumanCommandOutcome | undefined> {
     const { accounts, pauses } = this.#options;
     const allAgents = accounts.list().filter((account) => account.kind === 'agent').map((account) => account.address);
     const toTeam = recipients.some((recipient) => this.#isTeam(recipient));

@@ -3,7 +3,9 @@
 //   - mail from an agent account: gets `X-Mailswarm-Hop: n`; its tokens (X-Mailswarm-Usage) are counted; it
 //     is held when the agent is paused or a loop guard trips (loop-guards.ts); the agent is paused and the
 //     humans told when its tokens cross the daily budget (token-accounting.ts);
-//   - mail from a human account: may be a governance command (governance/governance-by-mail.ts);
+//   - mail from a human account: may be a governance command, run through the HumanCommands the post office
+//     plugs in (governance/governance-by-mail.ts; the contract is human-commands.ts, so guards/ does not
+//     depend on governance/);
 //   - anything else (the system account) passes untouched. The inbound port never calls this: strangers
 //     can neither be guarded as agents nor command anything.
 // State lives in <dataDir>/guards.sqlite (guard-database.ts); the decision and its records are one
@@ -12,16 +14,17 @@
 import type { GuardsConfig } from '../../config/config-schema.ts';
 import type { Logger } from '../../logger.ts';
 import type { AccountDirectory } from '../accounts/account-directory.ts';
-import { GovernanceByMail } from '../governance/governance-by-mail.ts';
-import { PauseRegistry, type PausedAgent } from '../governance/pause-registry.ts';
 import type { MessageJournal } from '../journal/message-journal.ts';
 import type { SmarthostRelay } from '../smtp/smarthost-relay.ts';
+import type { ScreeningVerdict, SubmissionGuard, SubmissionToScreen } from '../smtp/submission-guard.ts';
 import type { MailStoreApi } from '../store/store-types.ts';
 import { GuardDatabase } from './guard-database.ts';
 import { GuardDelivery } from './guard-delivery.ts';
 import { HeldMail, type HoldRequest, type HoldRule } from './held-mail.ts';
+import type { GuardControls, HumanCommands } from './human-commands.ts';
 import { LoopGuards, type ScreenedAgentMessage } from './loop-guards.ts';
 import { bodyHash, HOP_HEADER, readMessageFacts, RELEASED_HEADER, type MessageFacts } from './message-facts.ts';
+import { PauseRegistry, type PausedAgent } from './pause-registry.ts';
 import { composePostmasterMail } from './postmaster-mail.ts';
 import { postmasterMessageId } from './postmaster-ids.ts';
 import { TokenAccounting, type AgentTokensToday } from './token-accounting.ts';
@@ -29,30 +32,6 @@ import { TokenAccounting, type AgentTokensToday } from './token-accounting.ts';
 /** How long screened-message rows are kept for hop look-ups and budgets. */
 const RETENTION_DAYS = 7;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
-
-export interface SubmissionToScreen {
-  /** The AUTHENTICATED account (never the From text). */
-  account: string;
-  /** RCPT TO addresses as given. */
-  recipients: string[];
-  /** The message as it would be stored (our trace fields on top). */
-  raw: Buffer;
-}
-
-export type ScreeningVerdict =
-  | { action: 'deliver'; raw: Buffer }
-  | { action: 'hold'; rule: HoldRule; heldId: number; reply: string }
-  | { action: 'handled'; reply: string };
-
-/** What the submission server needs: one call per message. */
-export interface SubmissionGuard {
-  screenSubmission(submission: SubmissionToScreen): Promise<ScreeningVerdict>;
-}
-
-/** The submission server's one call: without guard rails (tests of the bare SMTP layer) everything is delivered. */
-export function screenSubmission(guard: SubmissionGuard | undefined, submission: SubmissionToScreen): Promise<ScreeningVerdict> {
-  return guard === undefined ? Promise.resolve({ action: 'deliver', raw: submission.raw }) : guard.screenSubmission(submission);
-}
 
 export interface GuardStatus {
   pausedAgents: PausedAgent[];
@@ -73,6 +52,8 @@ export interface GuardRailsOptions {
   logger: Logger;
   /** The clock (tests move it instead of sleeping). */
   now?: () => Date;
+  /** Governance by mail, built on the guards' controls; absent: a human's mail is never a command. */
+  humanCommands?: ((controls: GuardControls) => HumanCommands) | undefined;
 }
 
 export class GuardRails implements SubmissionGuard {
@@ -86,7 +67,7 @@ export class GuardRails implements SubmissionGuard {
   readonly #pauses: PauseRegistry;
   readonly #held: HeldMail;
   readonly #delivery: GuardDelivery;
-  readonly #governance: GovernanceByMail;
+  readonly #governance: HumanCommands | undefined;
   #lastPrune = 0;
 
   static open(options: GuardRailsOptions): GuardRails {
@@ -105,8 +86,7 @@ export class GuardRails implements SubmissionGuard {
     this.#pauses = new PauseRegistry(database);
     this.#delivery = new GuardDelivery({ store: options.store, accounts: options.accounts, journal: options.journal, smarthost: options.smarthost });
     this.#held = new HeldMail({ database, delivery: this.#delivery, domain, logger: this.#logger });
-    this.#governance = new GovernanceByMail({
-      accounts: options.accounts,
+    this.#governance = options.humanCommands?.({
       pauses: this.#pauses,
       held: this.#held,
       delivery: this.#delivery,
@@ -122,6 +102,7 @@ export class GuardRails implements SubmissionGuard {
   }
 
   async #screenHuman(submission: SubmissionToScreen): Promise<ScreeningVerdict> {
+    if (this.#governance === undefined) return { action: 'deliver', raw: submission.raw };
     const facts = readMessageFacts(submission.raw);
     const outcome = await this.#governance.execute(submission.account, submission.recipients, facts, this.#now());
     if (outcome === undefined) return { action: 'deliver', raw: submission.raw };
@@ -200,6 +181,11 @@ export class GuardRails implements SubmissionGuard {
   status(): GuardStatus {
     const now = this.#now();
     return { pausedAgents: this.#pauses.list(), tokensToday: this.#tokens.today(now), heldCount: this.#held.pendingCount(), limits: this.#config };
+  }
+
+  /** Retention (`retention.heldDays`): forgets messages held before `cutoff`; returns how many. */
+  pruneHeld(cutoff: Date): number {
+    return this.#held.pruneBefore(cutoff);
   }
 
   /** Tokens per agent for one thread on the current UTC day. */

@@ -6,6 +6,9 @@
 // message's hop, so an agent that answers it anyway continues the hop count rather than resetting it. No
 // notice is sent about mail that itself answers a postmaster notice, nor more than one per (agent, thread,
 // rule) per hour: a misbehaving agent cannot turn notices into a loop.
+//
+// Records are kept for `retention.heldDays` (pruneBefore, run by the post office's retention schedule):
+// a later APPROVE of such a note is answered "no longer kept" instead of delivering anything.
 import type { Logger } from '../../logger.ts';
 import type { GuardDatabase } from './guard-database.ts';
 import type { GuardDelivery } from './guard-delivery.ts';
@@ -122,10 +125,14 @@ export class HeldMail {
     this.#logger.info({ heldId, agent: request.agent, rule: request.rule, messageId: facts.messageId, notified: notifyAgent }, 'message held for moderation');
   }
 
-  /** The held message a note's Message-ID names, or undefined. */
-  byNoteMessageId(messageId: string): HeldMessage | undefined {
-    const heldId = heldIdOfPostmasterMessage(messageId, this.#domain, 'note');
-    return heldId === undefined ? undefined : this.get(heldId);
+  /** The held id a Held note's Message-ID names (whether or not the record is still kept), or undefined. */
+  heldIdOfNote(messageId: string): number | undefined {
+    return heldIdOfPostmasterMessage(messageId, this.#domain, 'note');
+  }
+
+  /** Retention: forgets the messages held before `cutoff`, released or not; returns how many. */
+  pruneBefore(cutoff: Date): number {
+    return Number(this.#database.statement('DELETE FROM held_messages WHERE held_at < ?').run(cutoff.getTime()).changes);
   }
 
   /** The newest held copy of this agent's Message-ID that no human released yet (a resubmission finds it). */

@@ -9,7 +9,7 @@ import type { AccountDirectoryApi } from '../accounts/account-types.ts';
 import type { MailStoreApi } from '../store/store-types.ts';
 import { commandTable } from './commands/command-table.ts';
 import { ImapSession } from './session/imap-session.ts';
-import { LoginThrottle } from './session/login-throttle.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './session/login-throttle.ts';
 
 export interface ImapServerOptions {
   host: string;
@@ -32,6 +32,8 @@ export interface ImapServerOptions {
   maxLiteralBytes?: number;
   /** Mailboxes nobody may change over IMAP (the humans' Journal): SELECT is READ-ONLY, writes get NO [NOPERM]. */
   readOnlyMailboxes?: (account: string, mailbox: string) => boolean;
+  /** Delays after failed logins; the defaults suit production (tests that fail logins on purpose shorten them). */
+  loginThrottle?: LoginThrottleOptions;
 }
 
 export interface ImapServerHandle {
@@ -46,7 +48,7 @@ export interface ImapServerHandle {
 export async function startImapServer(options: ImapServerOptions): Promise<ImapServerHandle> {
   const logger = options.logger.child({ component: 'imap' });
   const secureContext = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : undefined;
-  const throttle = new LoginThrottle();
+  const throttle = new LoginThrottle(options.loginThrottle);
   const sessions = new Set<ImapSession>();
   const timeouts = {
     unauthenticatedMs: options.timeouts?.unauthenticatedMs ?? 60_000,

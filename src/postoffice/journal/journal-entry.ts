@@ -22,9 +22,28 @@ export interface JournalEnvelope {
   port: JournalPort;
   /** The SMTP AUTH account (submission), null on the inbound port. */
   authenticatedAs: string | null;
-  /** What happened to it: delivered, captured, held, released, notice, ... */
+  /** What happened to it: delivered, captured, held, released, notice, ... or `checkpoint` (see below). */
   disposition: string;
+  /** Only on a checkpoint entry: the entries before it that retention pruned. Absent (not hashed) otherwise. */
+  checkpoint?: JournalCheckpoint;
 }
+
+/**
+ * What a checkpoint entry vouches for (written by retention, message-journal.ts prune()): entries 1 to
+ * `prunedThroughSeq` are gone, and the hash of the last of them was `prunedThroughHash`, which the first
+ * remaining entry links to. Being itself an entry of the chain, a checkpoint cannot be altered or removed
+ * without breaking the chain after it.
+ */
+export interface JournalCheckpoint {
+  prunedThroughSeq: number;
+  prunedThroughHash: string;
+  /** Entries this pruning removed (earlier checkpoints account for the ones before). */
+  prunedEntries: number;
+  /** Entries accepted before this time (ISO 8601 UTC) were pruned. */
+  cutoff: string;
+}
+
+export const CHECKPOINT_DISPOSITION = 'checkpoint';
 
 /** Where a stored copy went: enough to find it again (mailbox id + UIDVALIDITY + uid, RFC 3501 §2.3.1.1). */
 export interface JournalCopy {

@@ -3,7 +3,9 @@
 // `Shared/Journal` of an RFC 2342 shared namespace: the store has per-account mailboxes only, and every IMAP
 // client shows a personal folder without extra set-up). Copies share the raw bytes with the other copies
 // (one `bodies` row per message), so it costs one index row per human. Agents never get the folder.
-// Over IMAP it is read-only for everybody (readOnlyMailboxes, imap/imap-server.ts).
+// Over IMAP it is read-only for everybody (readOnlyMailboxes, imap/imap-server.ts). Copies older than
+// `retention.journalDays` are expunged by the retention schedule (pruneJournalFolders); selected sessions
+// see the usual EXPUNGE responses.
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { StoreError, type DeliveryTarget, type MailStoreApi } from '../store/store-types.ts';
 
@@ -39,4 +41,19 @@ export function journalTargets(accounts: AccountDirectory): readonly DeliveryTar
     targetsByDirectory.set(accounts, targets);
   }
   return targets;
+}
+
+/** Retention: expunges every Journal copy received before `cutoff`; returns how many were removed. */
+export function pruneJournalFolders(store: MailStoreApi, accounts: AccountDirectory, cutoff: Date): number {
+  let removed = 0;
+  for (const human of accounts.humans()) {
+    const mailbox = store.getMailbox(human.address, JOURNAL_MAILBOX);
+    if (mailbox === undefined) continue;
+    const old = store.listMessages(mailbox.id).filter((message) => message.internalDate < cutoff).map((message) => message.uid);
+    if (old.length === 0) continue;
+    // expunge() removes only \Deleted messages: mark exactly these first (nobody else can flag a read-only folder).
+    store.storeFlags(mailbox.id, old, 'add', ['\\Deleted']);
+    removed += store.expunge(mailbox.id, old).length;
+  }
+  return removed;
 }

@@ -5,7 +5,9 @@
 //   store's DeliveryHook), so the message and its entry are durable together, with one fsync, before the
 //   SMTP 250 (RFC 5321 §6.1); kill -9 leaves both or neither, never a torn entry;
 // - entries without a stored copy (held mail) are appended by record() in a transaction of their own;
-// - `mailswarm audit verify` can read it while the post office runs (WAL readers do not block the writer).
+// - `mailswarm audit verify` can read it while the post office runs (WAL readers do not block the writer);
+// - retention (prune()) removes the oldest entries and appends a checkpoint entry recording the hash of the
+//   last one removed, so the remaining chain stays verifiable (journal-entry.ts JournalCheckpoint).
 // Until version 2 of the store schema the journal was a file of its own (`journal.sqlite`): open() moves
 // its entries into mail.sqlite once (hashes unchanged) and renames the old file `journal.sqlite.imported`.
 // Fields are stored as they were hashed (canonical JSON), so verification re-hashes exactly those bytes.
@@ -15,7 +17,9 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrate } from '../store/schema.ts';
 import { DATABASE_FILE_NAME } from '../store/store-database.ts';
 import type { TransactionStatements } from '../store/store-types.ts';
-import { canonicalJson, entryHash, GENESIS_HASH, sha256Hex, type JournalCopy, type JournalEntry, type JournalEnvelope } from './journal-entry.ts';
+import {
+  canonicalJson, CHECKPOINT_DISPOSITION, entryHash, GENESIS_HASH, sha256Hex, type JournalCopy, type JournalEntry, type JournalEnvelope,
+} from './journal-entry.ts';
 
 /** The file that holds the journal (the mail store's database). */
 export const JOURNAL_FILE_NAME = DATABASE_FILE_NAME;
@@ -33,6 +37,12 @@ export interface JournalRecordInput {
   copies: JournalCopy[];
   /** Time of acceptance; defaults to now. */
   time?: Date;
+}
+
+/** What one prune() removed, and the checkpoint entry that now vouches for it. */
+export interface JournalPruning {
+  prunedEntries: number;
+  checkpoint: JournalEntry;
 }
 
 /** A row exactly as stored (envelope and copies as their canonical JSON text), for verification. */
@@ -124,6 +134,49 @@ export class MessageJournal {
     }
   }
 
+  /**
+   * Removes the oldest entries accepted before `cutoff` (the longest such run from the start: an entry is
+   * never removed while an older-numbered one stays) and, in the same transaction, appends a checkpoint
+   * entry with the hash of the last one removed. Returns undefined when nothing was old enough.
+   */
+  prune(cutoff: Date, now: Date = new Date()): JournalPruning | undefined {
+    const database = this.#database;
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      const pruning = this.#pruneInTransaction(cutoff, now);
+      database.exec('COMMIT');
+      return pruning;
+    } catch (error) {
+      if (database.isTransaction) database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #pruneInTransaction(cutoff: Date, now: Date): JournalPruning | undefined {
+    const bounds = this.statement('SELECT MIN(seq) AS first, MAX(seq) AS last FROM journal_entries').get() as { first: number | null; last: number | null };
+    if (bounds.first === null || bounds.last === null) return undefined;
+    const kept = this.statement('SELECT MIN(seq) AS seq FROM journal_entries WHERE time >= ?').get(cutoff.toISOString()) as { seq: number | null };
+    const through = kept.seq === null ? bounds.last : kept.seq - 1;
+    if (through < bounds.first) return undefined;
+    const { entry_hash: throughHash } = this.statement('SELECT entry_hash FROM journal_entries WHERE seq = ?').get(through) as { entry_hash: string };
+    // The checkpoint goes on top first: it must chain to the current head, which may be among the pruned.
+    const checkpoint = appendJournalEntry(this, {
+      envelope: {
+        mailFrom: '',
+        recipients: [],
+        port: 'internal',
+        authenticatedAs: null,
+        disposition: CHECKPOINT_DISPOSITION,
+        checkpoint: { prunedThroughSeq: through, prunedThroughHash: throughHash, prunedEntries: through - bounds.first + 1, cutoff: cutoff.toISOString() },
+      },
+      raw: Buffer.alloc(0),
+      copies: [],
+      time: now,
+    });
+    const removed = this.statement('DELETE FROM journal_entries WHERE seq <= ?').run(through);
+    return { prunedEntries: Number(removed.changes), checkpoint };
+  }
+
   /** Every stored row in seq order, as stored (verification parses and re-hashes them). */
   *rows(): Generator<StoredJournalRow> {
     const statement = this.#database.prepare('SELECT seq, time, envelope, raw_sha256, size, copies, previous_hash, entry_hash FROM journal_entries ORDER BY seq');
@@ -192,5 +245,6 @@ function normalizeEnvelope(envelope: JournalEnvelope): JournalEnvelope {
     port: envelope.port,
     authenticatedAs: envelope.authenticatedAs,
     disposition: envelope.disposition,
+    ...(envelope.checkpoint === undefined ? {} : { checkpoint: { ...envelope.checkpoint } }),
   };
 }

@@ -6,8 +6,10 @@
 // - a list name may not be the local part of an account (or postmaster/abuse), nor `team` (built in);
 // - members are local parts or addresses of accounts of this post office. Foreign members are refused:
 //   a list reachable from the unauthenticated inbound port must never turn into an open relay.
+//
+// Layering: lists sit below accounts/ (the account directory routes list addresses through MailingLists), so
+// this file knows accounts only as the plain {address, kind} records the directory hands it.
 import type { ListConfig } from '../../config/config-schema.ts';
-import type { AccountInfo } from '../accounts/account-types.ts';
 
 /** The built-in list of everybody (agents and humans). */
 export const TEAM_LIST_NAME = 'team';
@@ -27,6 +29,14 @@ export interface MailingList {
   builtIn: boolean;
 }
 
+/** What a list needs to know of an account (the directory's AccountInfo records have this shape). */
+export interface ListableAccount {
+  /** Full lower-case address. */
+  address: string;
+  /** 'human', 'agent' or 'system': team@ takes humans and agents. */
+  kind: string;
+}
+
 export class MailingListConfigError extends Error {
   override name = 'MailingListConfigError';
 }
@@ -34,16 +44,16 @@ export class MailingListConfigError extends Error {
 export class MailingLists {
   readonly domain: string;
   readonly #byAddress: Map<string, MailingList>;
-  readonly #kinds: Map<string, AccountInfo['kind']>;
+  readonly #kinds: Map<string, string>;
 
-  private constructor(domain: string, lists: MailingList[], accounts: AccountInfo[]) {
+  private constructor(domain: string, lists: MailingList[], accounts: readonly ListableAccount[]) {
     this.domain = domain;
     this.#byAddress = new Map(lists.map((list) => [list.address, list]));
     this.#kinds = new Map(accounts.map((account) => [account.address, account.kind]));
   }
 
   /** Builds team@ and the configured lists; throws MailingListConfigError for clashes and unknown members. */
-  static build(domain: string, configured: ListConfig[], accounts: AccountInfo[]): MailingLists {
+  static build(domain: string, configured: ListConfig[], accounts: readonly ListableAccount[]): MailingLists {
     const lowerDomain = domain.toLowerCase();
     const accountAddresses = new Set(accounts.map((account) => account.address));
     const team: MailingList = {

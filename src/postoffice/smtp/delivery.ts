@@ -7,9 +7,8 @@
 // dropped and the operators can see it.
 //
 // Lists (lists/mailing-lists.ts: team@ and the config's lists) expand here into their member accounts; an
-// account reached twice (To + list, two lists) gets ONE copy. The stored copy carries List-Id/List-Post
-// (RFC 2919, RFC 2369) of the list it came through; all copies share one raw message, so a message sent to
-// several lists carries the fields of the first list in RCPT order.
+// account reached twice (To + list, two lists) gets ONE copy. All copies share one raw message, which
+// carries List-Id/List-Post (RFC 2919, RFC 2369) of EVERY list among the recipients, in RCPT order.
 //
 // Every commit also puts a copy into the humans' read-only Journal folder and appends an entry to the
 // hash-chained audit journal (journal/message-journal.ts), all in the SAME store transaction (one fsync),
@@ -18,7 +17,7 @@ import type { AccountDirectory } from '../accounts/account-directory.ts';
 import type { JournalEnvelope } from '../journal/journal-entry.ts';
 import { journalTargets } from '../journal/journal-folder.ts';
 import { appendJournalEntry, type MessageJournal } from '../journal/message-journal.ts';
-import { LIST_HEADER_NAMES, listHeaderLines } from '../lists/list-headers.ts';
+import { LIST_HEADER_NAMES, listHeaderLinesForAll } from '../lists/list-headers.ts';
 import type { MailingList } from '../lists/mailing-lists.ts';
 import type { DeliveryHook, DeliveryResult, DeliveryTarget, MailStoreApi } from '../store/store-types.ts';
 import { StoreError } from '../store/store-types.ts';
@@ -69,11 +68,10 @@ export function routeRecipients(accounts: AccountDirectory, recipients: string[]
   return { localTargets: [...localAccounts].map((account) => ({ account, mailbox: 'INBOX' })), foreignRecipients, lists };
 }
 
-/** The message with List-Id/List-Post of the first list on top (any copy the sender wrote removed). */
+/** The message with List-Id/List-Post of every list on top (any copy the sender wrote removed). */
 export function addListHeaders(raw: Buffer, lists: MailingList[]): Buffer {
-  const list = lists[0];
-  if (list === undefined) return raw;
-  const lines = listHeaderLines(list).map((line) => `${line}\r\n`).join('');
+  if (lists.length === 0) return raw;
+  const lines = listHeaderLinesForAll(lists).map((line) => `${line}\r\n`).join('');
   return Buffer.concat([Buffer.from(lines, 'utf8'), removeHeaderFields(raw, LIST_HEADER_NAMES)]);
 }
 

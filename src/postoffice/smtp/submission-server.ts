@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { MailswarmConfig } from '../../config/config-schema.ts';
 import type { Logger } from '../../logger.ts';
 import type { AccountDirectory } from '../accounts/account-directory.ts';
-import { screenSubmission, type SubmissionGuard } from '../guards/guard-rails.ts';
+import { screenSubmission, type SubmissionGuard } from './submission-guard.ts';
 import { LoginThrottle } from '../imap/session/login-throttle.ts';
 import type { MailStoreApi } from '../store/store-types.ts';
 import { addListHeaders, captureTargets, commitDeliveryGrouped, routeRecipients } from './delivery.ts';
@@ -34,7 +34,7 @@ export interface SmtpServerDependencies {
   logger: Logger;
   /** The audit journal every commitDelivery appends to (journal/message-journal.ts). */
   journal: MessageJournal;
-  /** Guard rails on submitted mail (src/postoffice/guards/guard-rails.ts); absent: everything is delivered. */
+  /** Screening of submitted mail (the guard rails, guards/guard-rails.ts); absent: everything is delivered. */
   guards?: SubmissionGuard | undefined;
   /** Defaults to config.host and the port of this server in config.ports. */
   host?: string;

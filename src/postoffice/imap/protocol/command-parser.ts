@@ -19,6 +19,8 @@ export interface CommandParserOptions {
 const LINE_FEED = 0x0a;
 /** Enough trailing bytes of a skipped line to recognise a `~{nnnnnnnnnnnn+}\r` announcement. */
 const TAIL_BYTES = 32;
+/** The tag of a too-long line is read from its first bytes only, however the line arrived. */
+const TAG_PEEK_BYTES = 256;
 
 interface LiteralAnnouncement {
   /** Offset of `{` (or `~`) in the segment. */
@@ -28,11 +30,24 @@ interface LiteralAnnouncement {
   synchronizing: boolean;
 }
 
+/**
+ * A line that outgrew the limit before its end arrived. It is answered when its end is seen, exactly as if
+ * it had arrived in one read: the reply must not depend on how TCP cut the stream.
+ */
+interface OverlongLine {
+  /** The line's first bytes, for its tag. */
+  head: Buffer;
+  /** The tag of the command the line continues (after a literal), if any. */
+  commandTag: string | undefined;
+  /** The line was read in line mode (no tag, no literal to skip). */
+  lineMode: boolean;
+}
+
 type ParserState =
   | { kind: 'command' }
   | { kind: 'literal'; size: number }
   /** Discarding the rest of a broken line; `tail` holds its last bytes to spot a `{n+}` announcement. */
-  | { kind: 'skip-line'; tail: Buffer }
+  | { kind: 'skip-line'; tail: Buffer; overlong?: OverlongLine }
   | { kind: 'skip-literal'; remaining: number }
   /** After a fatal error: everything is discarded, the session must close the connection. */
   | { kind: 'dead' };
@@ -45,6 +60,11 @@ export function findLiteralAnnouncement(segment: Buffer): LiteralAnnouncement | 
   const digits = match[2];
   const size = digits.length > 15 ? Infinity : Number(digits);
   return { start: tailStart + match.index, size, synchronizing: match[3] !== '+' };
+}
+
+function extendHead(overlong: OverlongLine, more: Buffer): void {
+  if (overlong.head.length >= TAG_PEEK_BYTES) return;
+  overlong.head = Buffer.concat([overlong.head, more.subarray(0, TAG_PEEK_BYTES - overlong.head.length)]);
 }
 
 function stripLineEnd(line: Buffer): Buffer {
@@ -104,13 +124,23 @@ export class CommandParser {
           const lineEnd = this.queue.indexOf(LINE_FEED);
           if (lineEnd === -1) {
             const discarded = this.queue.take(this.queue.length);
+            if (state.overlong) extendHead(state.overlong, discarded);
             state.tail = Buffer.concat([state.tail, discarded.subarray(Math.max(0, discarded.length - TAIL_BYTES))]);
             state.tail = state.tail.subarray(Math.max(0, state.tail.length - TAIL_BYTES));
             return { kind: 'need-more' };
           }
           const rest = this.queue.take(lineEnd + 1);
-          this.state = this.stateAfterBrokenLine(stripLineEnd(Buffer.concat([state.tail, rest.subarray(Math.max(0, rest.length - TAIL_BYTES))])));
-          continue;
+          const lineTail = stripLineEnd(Buffer.concat([state.tail, rest.subarray(Math.max(0, rest.length - TAIL_BYTES))]));
+          const overlong = state.overlong;
+          if (overlong) extendHead(overlong, stripLineEnd(rest));
+          if (overlong === undefined) {
+            this.state = this.stateAfterBrokenLine(lineTail);
+            continue;
+          }
+          this.state = { kind: 'command' };
+          const message = `line too long (limit ${this.maxLineBytes} bytes)`;
+          if (overlong.lineMode) return { kind: 'error', tag: undefined, message };
+          return this.failLine(overlong.commandTag ?? readTag(overlong.head), message, findLiteralAnnouncement(lineTail));
         }
         case 'literal': {
           if (this.queue.length < state.size) return { kind: 'need-more' };
@@ -136,13 +166,15 @@ export class CommandParser {
     const lineEnd = this.queue.indexOf(LINE_FEED, this.scannedBytes);
     if (lineEnd === -1) {
       this.scannedBytes = this.queue.length;
-      if (command.lineBytes + this.queue.length <= this.maxLineBytes) return { kind: 'need-more' };
-      const tag = command.phase === 'tag' && this.lineMode ? undefined : command.tag ?? readTag(this.queue.peek(256));
+      // +1: a CR whose LF has not arrived yet is not part of the line.
+      if (command.lineBytes + this.queue.length <= this.maxLineBytes + 1) return { kind: 'need-more' };
+      // Too long already: keep only what the answer needs instead of buffering the rest of the line.
       const discarded = this.queue.take(this.queue.length);
       this.scannedBytes = 0;
+      const overlong: OverlongLine = { head: discarded.subarray(0, TAG_PEEK_BYTES), commandTag: command.tag, lineMode: command.phase === 'tag' && this.lineMode };
       this.command = newCommand();
-      this.state = { kind: 'skip-line', tail: discarded.subarray(Math.max(0, discarded.length - TAIL_BYTES)) };
-      return { kind: 'error', tag, message: `line too long (limit ${this.maxLineBytes} bytes)` };
+      this.state = { kind: 'skip-line', tail: discarded.subarray(Math.max(0, discarded.length - TAIL_BYTES)), overlong };
+      return { kind: 'need-more' };
     }
     this.scannedBytes = 0;
     const segment = stripLineEnd(this.queue.take(lineEnd + 1));
@@ -154,7 +186,7 @@ export class CommandParser {
     if (fresh && segment.length === 0) return undefined; // stray blank lines are ignored, as Dovecot does
     const announcement = findLiteralAnnouncement(segment);
     if (command.lineBytes + segment.length > this.maxLineBytes) {
-      return this.failLine(command.tag ?? readTag(segment), `line too long (limit ${this.maxLineBytes} bytes)`, announcement);
+      return this.failLine(command.tag ?? readTag(segment.subarray(0, TAG_PEEK_BYTES)), `line too long (limit ${this.maxLineBytes} bytes)`, announcement);
     }
     command.lineBytes += segment.length;
     try {

@@ -1,6 +1,7 @@
 // Which agents are paused (by a human's STOP, or by the daily token budget) and why, in guards.sqlite so a
 // pause survives restarts. While an agent is paused the post office holds its outgoing mail (rule "paused").
-import type { GuardDatabase } from '../guards/guard-database.ts';
+// Guard state (the guard rails check it on every agent submission); governance by mail sets and clears it.
+import type { GuardDatabase } from './guard-database.ts';
 
 export interface PausedAgent {
   agent: string;
