@@ -59,7 +59,7 @@ function testsPass(upstreamPath: string, revision: string, scratch: string): boo
   return spawnSync(process.execPath, ['--test'], { cwd: checkout, encoding: 'utf8' }).status === 0;
 }
 
-describe.skipIf(!bwrapInstalled)('examples/bugfix with the scripted models, recorded and replayed (skipped: bubblewrap is not installed)', () => {
+describe.skipIf(!bwrapInstalled)(`examples/bugfix with the scripted models, recorded and replayed${bwrapInstalled ? '' : ' (skipped: bubblewrap is not installed)'}`, () => {
   let scratch: string;
   let recorded: PlayedRun;
   let current: RunningCli | undefined;

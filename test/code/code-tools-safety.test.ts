@@ -34,7 +34,7 @@ function proberTurns(outside: string, facts: { dataDir: string; imapPort: number
   return `turns:\n  - name: probe\n    when: { subject: "probe", from: human }\n    steps:\n${steps.join('\n')}\n`;
 }
 
-describe.skipIf(!bwrapInstalled)('code tools stay inside the workspace and the sandbox (skipped: bubblewrap is not installed)', () => {
+describe.skipIf(!bwrapInstalled)(`code tools stay inside the workspace and the sandbox${bwrapInstalled ? '' : ' (skipped: bubblewrap is not installed)'}`, () => {
   let code: CodeSwarm;
   let outside: string;
   const savedKey = process.env.ANTHROPIC_API_KEY;
