@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, CliError } from './cli-options.ts';
 import { registerAccountsCommand } from './commands/accounts-command.ts';
 import { registerAuditCommand } from './commands/audit-command.ts';
+import { registerExperimentCommand } from './commands/experiment-command.ts';
 import { registerAgentsCommand } from './commands/agents-command.ts';
 import { registerInitCommand } from './commands/init-command.ts';
 import { registerProjectCommand } from './commands/project-command.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerProjectCommand(program);
   registerInitCommand(program);
+  registerExperimentCommand(program);
   return program;
 }
 

@@ -5,7 +5,6 @@
 // applies it with `git am -3` to the agent's workspace or, for maintainers, to upstream, answering the thread
 // with "Applied, thanks" and the commit ids. Conventions: ../../shared/notes/patch-mail.md, RFC 5322 3.6.4.
 import type { SearchObject } from 'imapflow';
-import { z } from 'zod';
 import { applyPatchMails } from '../workspace/patch-apply.ts';
 import { formatPatchSeries, patchBodyForSender, type PatchMailPart } from '../workspace/patch-series.ts';
 import { collectReviewTrailers } from '../workspace/review-trailers.ts';
@@ -15,9 +14,8 @@ import { deliverExactlyOnce, replySubject } from './outgoing-mail.ts';
 import { formatAddress, type StoredMail } from './parsed-mail.ts';
 import { buildPatchMail } from './patch-mail.ts';
 import { folderList, locateMessage, normaliseReference, sendMail, ToolInputError, uniqueAddresses, type SwarmTool, type TurnToolContext } from './tools.ts';
-import { defineCodeTool, projectParameter, turnWorkspaces, useWorkspace } from './workspace-tools.ts';
-
-const recipients = z.array(z.string().min(1)).describe('addresses or directory names, e.g. "reviewer"');
+import { toolSpecs } from './tool-specs.ts';
+import { defineCodeTool, turnWorkspaces, useWorkspace } from './workspace-tools.ts';
 
 /** `[PATCH]`, `[PATCH v2 3/5]`, `[RFC PATCH 0/2]`: version and position of a patch mail. */
 export function patchPosition(subject: string): { version: number; index: number; total: number } | undefined {
@@ -30,19 +28,7 @@ export function patchPosition(subject: string): { version: number; index: number
 
 export const patchTools: SwarmTool[] = [
   defineCodeTool({
-    name: 'send_patch',
-    description:
-      'Mail your commits since upstream as git format-patch mail: one commit is one [PATCH] mail; several get a [PATCH 0/N] cover letter ' +
-      '(subject/body) with the patches threaded under it. version: 2 sends [PATCH v2 ...] in the thread being answered.',
-    parameters: z.object({
-      project: projectParameter,
-      to: recipients.min(1),
-      cc: recipients.optional(),
-      subject: z.string().min(1).optional().describe('cover letter subject (series of several commits)'),
-      body: z.string().optional().describe('cover letter text; for a single patch, a note below its "---" line'),
-      version: z.number().int().min(1).max(99).optional(),
-      in_reply_to: z.string().optional().describe('Message-ID to thread the series under (default for version >= 2: the mail you are answering)'),
-    }),
+    ...toolSpecs.send_patch,
     async execute(args, context) {
       const { workspace, withNotes } = await useWorkspace(context, args.project);
       const parts = await formatPatchSeries(workspace, { ...(args.version ? { version: args.version } : {}), ...(args.subject ? { coverSubject: args.subject } : {}), ...(args.body ? { coverBody: args.body } : {}) });
@@ -64,7 +50,7 @@ export const patchTools: SwarmTool[] = [
           inReplyTo: position === 0 ? anchorId : messageIds[0],
           references: position === 0 ? anchorChain : [...anchorChain, messageIds[0]!],
           mimeHeaders: part.headers,
-          body: bodyOf(part, parts.length === 1 ? args.body : undefined, context),
+          body: patchMailBody(part, parts.length === 1 ? args.body : undefined, { name: context.self.name || context.agentName, email: context.self.address }),
           date: new Date(),
           agentName: context.agentName,
           modelId: context.modelId,
@@ -80,15 +66,7 @@ export const patchTools: SwarmTool[] = [
     },
   }),
   defineCodeTool({
-    name: 'apply_patch',
-    description:
-      'Apply a patch or a whole series (name the cover letter) from your mailbox with git am -3, adding the Reviewed-by/Tested-by/Acked-by ' +
-      'trailers of its thread. upstream: true (maintainers only) applies it to the project upstream and answers the thread "Applied".',
-    parameters: z.object({
-      project: projectParameter,
-      message_id: z.string().min(1).describe('Message-ID of the patch mail, or of the cover letter for the whole series'),
-      upstream: z.boolean().optional(),
-    }),
+    ...toolSpecs.apply_patch,
     async execute(args, context) {
       const workspaces = turnWorkspaces(context);
       if (args.upstream && !workspaces.agent.maintainer) {
@@ -123,7 +101,7 @@ export const patchTools: SwarmTool[] = [
       if (result.status === 'conflict') {
         throw new ToolInputError(`patch ${result.patchIndex + 1} of ${series.patches.length} does not apply (nothing was applied): ${result.detail}`);
       }
-      const summary = result.commits.map((commit, index) => `[${index + 1}/${result.commits.length}] ${commit.subject}\n      commit: ${commit.sha.slice(0, 12)}`).join('\n');
+      const summary = appliedCommitsSummary(result.commits);
       const where = args.upstream ? `${project.name} upstream` : `your workspace of ${project.name}`;
       if (!args.upstream) return withNotes(`Applied to ${where}:\n${summary}`);
       const head = series.cover ?? series.patches[0]!;
@@ -140,14 +118,20 @@ export const patchTools: SwarmTool[] = [
   }),
 ];
 
-function bodyOf(part: PatchMailPart, note: string | undefined, context: TurnToolContext): string {
-  const body = part.kind === 'patch' ? patchBodyForSender(part, { name: context.self.name || context.agentName, email: context.self.address }) : part.body;
+/** The mail body of one part of a series as `sender` sends it; `note` (a single patch's) goes below its "---". */
+export function patchMailBody(part: PatchMailPart, note: string | undefined, sender: { name: string; email: string }): string {
+  const body = part.kind === 'patch' ? patchBodyForSender(part, sender) : part.body;
   if (note === undefined || note.trim() === '') return body;
   // Text between "---" and the diffstat is read by people and ignored by `git am`.
   const separator = body.indexOf('\n---\n');
   if (separator < 0) return body;
   const cut = separator + '\n---\n'.length;
   return `${body.slice(0, cut)}${note.trim()}\n\n${body.slice(cut)}`;
+}
+
+/** b4's "Applied" list: one entry per commit, its subject and short id. */
+export function appliedCommitsSummary(commits: Array<{ sha: string; subject: string }>): string {
+  return commits.map((commit, index) => `[${index + 1}/${commits.length}] ${commit.subject}\n      commit: ${commit.sha.slice(0, 12)}`).join('\n');
 }
 
 /** The References chain of a mail we know (the turn's thread first, then the mailbox), without itself. */

@@ -13,6 +13,7 @@ import { deriveMessageId } from './message-ids.ts';
 import { deliverExactlyOnce, forwardSubject, replySubject, type DeliveryOutcome, type MailSubmitter, type OutgoingMail } from './outgoing-mail.ts';
 import { formatAddress, type MailAddress, type StoredMail } from './parsed-mail.ts';
 import { loadThread } from './thread-context.ts';
+import { toolSpecs } from './tool-specs.ts';
 import { threadRootOf } from './parsed-mail.ts';
 
 export interface TurnToolContext {
@@ -49,23 +50,14 @@ export interface SwarmTool<Parameters extends z.ZodObject = z.ZodObject> extends
   execute(args: z.infer<Parameters>, context: TurnToolContext): Promise<string>;
 }
 
-const recipients = z.array(z.string().min(1)).describe('addresses or directory names, e.g. "reviewer" or "alice@example.org"');
-
-function defineTool<Parameters extends z.ZodObject>(tool: SwarmTool<Parameters>): SwarmTool {
+/** Erases a tool's parameter type so tools of different shapes can share one list. */
+export function defineTool<Parameters extends z.ZodObject>(tool: SwarmTool<Parameters>): SwarmTool {
   return tool as unknown as SwarmTool;
 }
 
 export const swarmTools: SwarmTool[] = [
   defineTool({
-    name: 'reply',
-    description: 'Reply in this thread. Reply-all by default (everyone on the mail except you); add people with to/cc.',
-    parameters: z.object({
-      body: z.string().min(1).describe('plain text body; do not quote the previous mail'),
-      to: recipients.optional().describe('extra To recipients (also moves them out of Cc)'),
-      cc: recipients.optional(),
-      reply_all: z.boolean().optional().describe('false: answer only the sender'),
-      in_reply_to: z.string().optional().describe('Message-ID of the mail to answer; default: the newest mail addressed to you'),
-    }),
+    ...toolSpecs.reply,
     async execute(args, context) {
       const target = args.in_reply_to ? findInThread(context, args.in_reply_to) : context.defaultTarget;
       const fromSelf = target.from.some((address) => address.address === context.self.address);
@@ -86,9 +78,7 @@ export const swarmTools: SwarmTool[] = [
     },
   }),
   defineTool({
-    name: 'send',
-    description: 'Start a new thread with a new subject.',
-    parameters: z.object({ to: recipients.min(1), cc: recipients.optional(), subject: z.string().min(1), body: z.string().min(1) }),
+    ...toolSpecs.send,
     async execute(args, context) {
       const to = uniqueAddresses(args.to.map((recipient) => context.directory.resolve(recipient)), [context.self]);
       const cc = uniqueAddresses((args.cc ?? []).map((recipient) => context.directory.resolve(recipient)), [context.self, ...to]);
@@ -96,9 +86,7 @@ export const swarmTools: SwarmTool[] = [
     },
   }),
   defineTool({
-    name: 'forward',
-    description: 'Forward a mail (attached whole) to someone, with a note.',
-    parameters: z.object({ message_id: z.string().min(1), to: recipients.min(1), cc: recipients.optional(), note: z.string().optional() }),
+    ...toolSpecs.forward,
     async execute(args, context) {
       const original = await locateMessage(context, args.message_id);
       const source = await fetchSource(context.client(), original.folder, original.uid);
@@ -117,15 +105,7 @@ export const swarmTools: SwarmTool[] = [
     },
   }),
   defineTool({
-    name: 'search_mail',
-    description: 'Search your own folders (INBOX, Sent, Archive). Returns Message-IDs, senders, dates, subjects.',
-    parameters: z.object({
-      text: z.string().optional().describe('words in header or body'),
-      from: z.string().optional(),
-      subject: z.string().optional(),
-      folder: z.enum(['INBOX', 'Sent', 'Archive', 'all']).optional(),
-      limit: z.number().int().min(1).max(50).optional(),
-    }),
+    ...toolSpecs.search_mail,
     async execute(args, context) {
       const query = { ...(args.text ? { text: args.text } : {}), ...(args.from ? { from: args.from } : {}), ...(args.subject ? { subject: args.subject } : {}) };
       const search = Object.keys(query).length > 0 ? query : { all: true };
@@ -141,9 +121,7 @@ export const swarmTools: SwarmTool[] = [
     },
   }),
   defineTool({
-    name: 'read_thread',
-    description: 'Read a whole thread (oldest first). Default: the current thread.',
-    parameters: z.object({ message_id: z.string().optional().describe('any Message-ID in the thread') }),
+    ...toolSpecs.read_thread,
     async execute(args, context) {
       const thread = args.message_id
         ? await loadThread(context.client(), context.folders, threadRootOf((await locateMessage(context, args.message_id)).mail))
@@ -152,26 +130,20 @@ export const swarmTools: SwarmTool[] = [
     },
   }),
   defineTool({
-    name: 'read_message',
-    description: 'Read one message in full by its Message-ID.',
-    parameters: z.object({ message_id: z.string().min(1) }),
+    ...toolSpecs.read_message,
     async execute(args, context) {
       const found = await locateMessage(context, args.message_id);
       return renderMail(found.mail, true);
     },
   }),
   defineTool({
-    name: 'list_directory',
-    description: 'List your peers (agents: name, address, role, model) and the humans.',
-    parameters: z.object({}),
+    ...toolSpecs.list_directory,
     async execute(_args, context) {
       return context.directory.render();
     },
   }),
   defineTool({
-    name: 'no_reply',
-    description: 'Read the mail and stay silent (you are only copied, or nothing needs saying).',
-    parameters: z.object({ reason: z.string().optional() }),
+    ...toolSpecs.no_reply,
     async execute(args, context) {
       context.outcome.silent = true;
       context.outcome.silentReason = args.reason;

@@ -9,9 +9,10 @@ import { GitError } from '../workspace/git-runner.ts';
 import { WorkspacePathError } from '../workspace/path-safety.ts';
 import { WorkspaceToolError, type Workspace } from '../workspace/workspace.ts';
 import { ProjectChoiceError, type ProjectSetup, type TurnWorkspaces } from './agent-workspaces.ts';
+import { projectParameter } from './tool-specs.ts';
 import { ToolInputError, type SwarmTool, type TurnToolContext } from './tools.ts';
 
-export const projectParameter = z.string().min(1).optional().describe('project name; may be left out when you work on exactly one project');
+export { projectParameter };
 
 /** Lines of test output a model sees after run_tests. */
 const testOutputTailLines = 80;
