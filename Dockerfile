@@ -1,24 +1,44 @@
-# syntax=docker/dockerfile:1
 # The mailswarm image: one image for both compose services (the post office, `mailswarm serve`, and the
 # agents, `mailswarm agents`). Node 24 runs the TypeScript sources natively (type stripping), so there is
 # no compile step: the build stage only installs the production dependencies. Runs as a non-root user;
-# mail, generated agent passwords and the TLS certificate live in the /data volume.
+# mail, generated agent passwords and the TLS certificate live in the /data volume. Classic builder syntax
+# only (DOCKER_BUILDKIT=0 works): no BuildKit mounts or heredocs.
 
-FROM node:24-slim AS build
+# The base of both stages: a Debian image with Node 24 and npm in /usr/local/bin. Users get the official image;
+# the compose test passes a stand-in built from Debian packages and the npm `node` package
+# (scripts/docker-base-image.sh), as no image registry is reachable there.
+ARG NODE_IMAGE=node:24-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# NPM_EXTRA_CA: PEM certificates npm trusts on top of Node's own roots, for a registry reached through a
+# TLS-intercepting proxy. Only this stage sees it and the file is gone before the layer is written; the runtime
+# stage copies /app alone, so the certificate never reaches the image. Type declarations, TypeScript sources
+# and source maps of the dependencies are never loaded at run time (Node does not strip types under
+# node_modules) and are half of their size: the image goes without them.
+ARG NPM_EXTRA_CA=""
+RUN if [ -n "$NPM_EXTRA_CA" ]; then printf '%s\n' "$NPM_EXTRA_CA" > /tmp/npm-extra-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/npm-extra-ca.pem; fi \
+ && npm ci --omit=dev --no-audit --no-fund \
+ && rm -f /tmp/npm-extra-ca.pem \
+ && rm -rf /root/.npm \
+ && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \) -delete
 COPY bin/ ./bin/
 COPY src/ ./src/
 COPY agents/ ./agents/
 
-FROM node:24-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Every command finds the volume and the agents without flags (`docker compose exec postoffice mailswarm
+# accounts`): the config loader reads these when no flag says otherwise (README, "Configuration").
+ENV MAILSWARM_DATA_DIR=/data \
+    MAILSWARM_AGENTS_DIR=/app/agents
 # git for the agents' workspaces and patch mail; bubblewrap is the sandbox of run_command / run_tests. Inside
 # a container bubblewrap needs unprivileged user namespaces (or CAP_SYS_ADMIN); where the engine forbids them,
 # `mailswarm status` says the sandbox is unavailable and the container is the only boundary (README, "Sandbox").
 RUN apt-get update \
  && apt-get install -y --no-install-recommends bubblewrap git ca-certificates \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 # A dedicated system user; /data is created owned by it so a fresh named volume inherits that ownership.
 RUN groupadd --system --gid 10001 mailswarm \

@@ -93,6 +93,8 @@ export function describeFallbacks(fallbacks: Map<string, string>): string | unde
 export async function startAgents(options: {
   config: MailswarmConfig;
   agents: AgentDefinition[];
+  /** Agents run by other processes (`agents --shard`): known to the directory, not run here. */
+  peers?: AgentDefinition[] | undefined;
   models: Map<string, LanguageModel>;
   server: SwarmServerOptions;
   credentials: (agentName: string) => { user: string; password: string };
@@ -102,6 +104,7 @@ export async function startAgents(options: {
   const { config } = options;
   return startSwarm({
     agents: options.agents,
+    peers: options.peers,
     server: options.server,
     credentials: options.credentials,
     domain: config.domain,

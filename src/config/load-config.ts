@@ -1,5 +1,6 @@
-// Reads mailswarm.yaml (or --config FILE), overlays command-line flags and validates the result once.
-// A bad file is refused with the file, the field and what was expected, never with a stack trace.
+// Reads mailswarm.yaml (or --config FILE), overlays the MAILSWARM_* environment variables and then the
+// command-line flags, and validates the result once. A bad file is refused with the file, the field and what
+// was expected, never with a stack trace.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -32,10 +33,33 @@ export interface LoadedConfig {
 export const DEFAULT_CONFIG_FILE = 'mailswarm.yaml';
 
 /**
- * Loads the configuration. `configFile` given explicitly must exist; the default file may be absent.
- * Relative directories in the file are resolved against the file's folder, flags against the cwd.
+ * Environment variables that stand in for a flag when the flag is not given (flag > variable > file >
+ * default). They let a container image say where its volume and agents are, so every command run in it
+ * (`docker compose exec postoffice mailswarm accounts`) needs no flags. Relative paths count from the cwd.
  */
-export function loadConfig(configFile: string | undefined, overrides: ConfigOverrides = {}, cwd = process.cwd()): LoadedConfig {
+export const CONFIG_ENVIRONMENT_VARIABLES = {
+  dataDir: 'MAILSWARM_DATA_DIR',
+  agentsDir: 'MAILSWARM_AGENTS_DIR',
+  domain: 'MAILSWARM_DOMAIN',
+} as const satisfies Partial<Record<keyof ConfigOverrides, string>>;
+
+/** The overrides the environment gives; empty variables count as unset (compose passes `${VAR:-}` as ""). */
+export function environmentOverrides(environment: NodeJS.ProcessEnv): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  for (const [key, variable] of Object.entries(CONFIG_ENVIRONMENT_VARIABLES) as [keyof typeof CONFIG_ENVIRONMENT_VARIABLES, string][]) {
+    const value = environment[variable];
+    if (value !== undefined && value !== '') overrides[key] = value;
+  }
+  return overrides;
+}
+
+/**
+ * Loads the configuration. `configFile` given explicitly must exist; the default file may be absent.
+ * Relative directories in the file are resolved against the file's folder, flags and variables against the cwd.
+ */
+export function loadConfig(configFile: string | undefined, flags: ConfigOverrides = {}, cwd = process.cwd(), environment: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const definedFlags = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as ConfigOverrides;
+  const overrides: ConfigOverrides = { ...environmentOverrides(environment), ...definedFlags };
   const file = path.resolve(cwd, configFile ?? DEFAULT_CONFIG_FILE);
   let raw: Record<string, unknown> = {};
   let fileUsed: string | undefined;

@@ -25,6 +25,11 @@ export interface SwarmServerOptions {
 
 export interface StartSwarmOptions {
   agents: AgentDefinition[];
+  /**
+   * Agents that other processes run (the other shards of `mailswarm agents --shard`): in every agent's
+   * directory, so they are addressed and trusted as peers, but not run here.
+   */
+  peers?: AgentDefinition[] | undefined;
   server: SwarmServerOptions;
   credentials: (agentName: string) => { user: string; password: string };
   domain: string;
@@ -65,11 +70,12 @@ export interface Swarm {
 
 export async function startSwarm(options: StartSwarmOptions): Promise<Swarm> {
   const names = new Set<string>();
-  for (const agent of options.agents) {
+  const everyAgent = [...options.agents, ...(options.peers ?? [])];
+  for (const agent of everyAgent) {
     if (names.has(agent.name)) throw new Error(`two agents are named "${agent.name}"`);
     names.add(agent.name);
   }
-  const directory = buildDirectory({ agents: options.agents, humans: options.humans, domain: options.domain });
+  const directory = buildDirectory({ agents: everyAgent, humans: options.humans, domain: options.domain });
   const emitter = new EventEmitter();
   // Build every model before connecting anything, so a bad model spec fails the start, not a later turn.
   const models = options.agents.map((definition) => options.createModel(definition));

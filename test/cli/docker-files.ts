@@ -1,6 +1,7 @@
 // Reads the repository's Dockerfile and docker-compose.yml the way Docker would, for the tests that check
-// them without a Docker engine: Dockerfile instructions (line continuations joined, stages split) and the
-// compose file with `${VAR:-default}` interpolated from a given environment (compose-spec interpolation).
+// them without a Docker engine: Dockerfile instructions (line continuations joined, stages split, FROM images
+// with the defaults of the ARGs before the first FROM) and the compose file with `${VAR:-default}`
+// interpolated from a given environment (compose-spec interpolation).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -14,6 +15,7 @@ export interface DockerInstruction {
 }
 
 export interface DockerStage {
+  /** The FROM image with global ARG defaults substituted (`${NODE_IMAGE}` -> node:24-slim). */
   image: string;
   name: string | undefined;
   instructions: DockerInstruction[];
@@ -33,12 +35,18 @@ export function readDockerfile(file = path.join(REPO, 'Dockerfile')): DockerStag
     current = '';
   }
   const stages: DockerStage[] = [];
+  const globalArgs = new Map<string, string>();
   for (const line of logical) {
     const [, keyword, argument] = /^(\S+)\s*(.*)$/.exec(line)!;
     const instruction = { keyword: keyword!.toUpperCase(), argument: argument!.trim() };
-    if (instruction.keyword === 'FROM') {
-      const [image, as, name] = instruction.argument.split(/\s+/);
-      stages.push({ image: image!, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+    if (instruction.keyword === 'ARG' && stages.length === 0) {
+      // An ARG before the first FROM may only be used in FROM lines; its default is what a plain build uses.
+      const [name, value] = instruction.argument.split(/=(.*)/s);
+      globalArgs.set(name!, (value ?? '').replace(/^"(.*)"$/, '$1'));
+    } else if (instruction.keyword === 'FROM') {
+      const [reference, as, name] = instruction.argument.split(/\s+/);
+      const image = reference!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_whole, braced: string | undefined, bare: string | undefined) => globalArgs.get((braced ?? bare)!) ?? '');
+      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
     } else {
       if (stages.length === 0) throw new Error(`Dockerfile: ${instruction.keyword} before FROM`);
       stages.at(-1)!.instructions.push(instruction);
@@ -55,7 +63,11 @@ export function execForm(argument: string): string[] {
 }
 
 export interface ComposeService {
+  profiles?: string[];
+  entrypoint?: string[];
   build?: string | { context: string };
+  network_mode?: string;
+  security_opt?: string[];
   image?: string;
   init?: boolean;
   restart?: string;
@@ -64,7 +76,7 @@ export interface ComposeService {
   ports?: string[];
   environment?: Record<string, string>;
   networks?: Record<string, { aliases?: string[] }>;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; restart?: boolean }>;
   healthcheck?: { test?: string[]; disable?: boolean; interval?: string; retries?: number };
 }
 
@@ -85,6 +97,10 @@ export function interpolate(text: string, env: Record<string, string | undefined
   });
 }
 
+/** What compose's `!reset` tag (an override file dropping a value of the file it extends) reads as here. */
+export const RESET = { reset: true } as const;
+const resetTags = (['scalar', 'seq', 'map'] as const).map((kind) => ({ tag: '!reset', ...(kind === 'scalar' ? {} : { collection: kind }), resolve: () => RESET }));
+
 /** Parses the YAML first, then interpolates string values, as compose does (so `${KEY:-}` is "", not null). */
 export function readCompose(env: Record<string, string | undefined> = {}, file = path.join(REPO, 'docker-compose.yml')): ComposeFile {
   const walk = (value: unknown): unknown => {
@@ -93,7 +109,8 @@ export function readCompose(env: Record<string, string | undefined> = {}, file =
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
     return value;
   };
-  return walk(parseYaml(readFileSync(file, 'utf8'))) as ComposeFile;
+  // merge: the `<<: *anchor` keys compose files use for shared blocks (x-vendor-keys).
+  return walk(parseYaml(readFileSync(file, 'utf8'), { customTags: resetTags, merge: true })) as ComposeFile;
 }
 
 /** Variables the compose file reads from the environment / .env, with their defaults. */

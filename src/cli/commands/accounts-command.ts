@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
+import { agentAccountSpecs } from '../agent-passwords.ts';
 import { loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 
 export function registerAccountsCommand(program: Command): void {
@@ -12,7 +13,7 @@ export function registerAccountsCommand(program: Command): void {
     .action((options: { json?: boolean }, command: Command) => {
       const { config } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
       const agents = existsSync(config.agentsDir) ? loadCliAgents(config.agentsDir) : [];
-      const credentials = listCredentials({ config, agents: agents.map((agent) => ({ name: agent.name })) });
+      const credentials = listCredentials({ config, agents: agentAccountSpecs(agents) });
       const server = { host: config.host, imapPort: config.ports.imap, submissionPort: config.ports.submission, inboundPort: config.ports.smtp };
       if (options.json) {
         console.log(JSON.stringify({ server, accounts: credentials }, null, 2));

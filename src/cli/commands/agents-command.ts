@@ -1,7 +1,8 @@
 // `mailswarm agents`: the agent runtime alone, against any IMAP/SMTP server (the embedded post office run
 // by `mailswarm serve`, Dovecot/Postfix, a hosted provider). Credentials per agent come from, in order:
 // MAILSWARM_USER_<NAME> / MAILSWARM_PASSWORD_<NAME> in the environment, a --credentials JSON file, or the
-// post office's own <data>/credentials.json when it runs on this machine.
+// post office's own <data>/credentials.json when it runs on this machine. `--shard INDEX/COUNT` runs a stable
+// share of the agents (agent-shard.ts); the others stay in the directory as peers run by other processes.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -9,11 +10,14 @@ import type { MailswarmConfig } from '../../config/config-schema.ts';
 import { createLogger } from '../../logger.ts';
 import { CREDENTIALS_FILE } from '../../postoffice/accounts/agent-credentials.ts';
 import type { AgentDefinition } from '../../swarm/agent-definition.ts';
+import { agentVariableSuffix } from '../agent-passwords.ts';
+import { partitionAgents, parseShard, type Shard } from '../agent-shard.ts';
 import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 import { runUntilSignal } from '../shutdown.ts';
 
 interface AgentsOptions {
   credentials?: string;
+  shard?: Shard;
   secure?: boolean;
   starttls?: boolean;
   tlsRejectUnauthorized?: boolean;
@@ -29,10 +33,11 @@ export function registerAgentsCommand(program: Command): void {
     .option('--no-starttls', 'never upgrade IMAP with STARTTLS')
     .option('--tls-reject-unauthorized', 'verify the server certificate even on loopback')
     .option('--no-offline-fallback', 'refuse to start an agent whose vendor API key is missing')
+    .option('--shard <index/count>', 'run only this share of the agents (stable by name; 0/2 and 1/2 split them over two processes)', parseShard)
     .action(async (options: AgentsOptions, command: Command) => {
       const { config, file: configFile } = loadCliConfig(command.optsWithGlobals<GlobalOptions>());
       const logger = createLogger(config.logLevel);
-      const agents = loadCliAgents(config.agentsDir);
+      const { local: agents, remote: peers } = partitionAgents(loadCliAgents(config.agentsDir), options.shard);
       const credentials = resolveCredentials(config, agents, options.credentials);
       const { describeFallbacks, isDeterministicRun, prepareModels, startAgents } = await import('../start-agents.ts');
       const { prepareWorkspaces } = await import('../project-workspaces.ts');
@@ -42,6 +47,7 @@ export function registerAgentsCommand(program: Command): void {
       const swarm = await startAgents({
         config,
         agents,
+        peers,
         models,
         server: {
           host: config.host,
@@ -55,15 +61,13 @@ export function registerAgentsCommand(program: Command): void {
         logger,
         workspaces,
       });
-      console.log(`mailswarm agents running against ${config.host} (IMAP ${config.ports.imap}, submission ${config.ports.submission}): ${agents.map((agent) => agent.name).join(', ')}`);
+      const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
+      console.log(`mailswarm agents running against ${config.host} (IMAP ${config.ports.imap}, submission ${config.ports.submission}${shardText}): ${agents.map((agent) => agent.name).join(', ') || '(none: every agent belongs to another shard)'}`);
+      if (peers.length > 0) console.log(`Run by the other shards: ${peers.map((agent) => agent.name).join(', ')}`);
       const fallbackText = describeFallbacks(fallbacks);
       if (fallbackText) console.log(fallbackText);
       await runUntilSignal(() => swarm.stop());
     });
-}
-
-function envName(agent: string): string {
-  return agent.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 export function resolveCredentials(config: MailswarmConfig, agents: AgentDefinition[], credentialsFile: string | undefined): Map<string, { user: string; password: string }> {
@@ -72,7 +76,7 @@ export function resolveCredentials(config: MailswarmConfig, agents: AgentDefinit
   const fromDataDir = existsSync(dataFile) ? (JSON.parse(readFileSync(dataFile, 'utf8')) as { agents?: Record<string, string> }).agents : undefined;
   const result = new Map<string, { user: string; password: string }>();
   for (const agent of agents) {
-    const key = envName(agent.name);
+    const key = agentVariableSuffix(agent.name);
     const user = process.env[`MAILSWARM_USER_${key}`] ?? fromFile?.[agent.name]?.user ?? `${agent.name}@${config.domain}`;
     const password = process.env[`MAILSWARM_PASSWORD_${key}`] ?? fromFile?.[agent.name]?.password ?? fromDataDir?.[agent.name.toLowerCase()];
     if (password === undefined) {

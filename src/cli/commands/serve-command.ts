@@ -6,6 +6,7 @@ import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
 import type { PostOffice } from '../../postoffice/post-office.ts';
 import type { AgentDefinition } from '../../swarm/agent-definition.ts';
 import { formatBanner } from '../banner.ts';
+import { agentAccountSpecs } from '../agent-passwords.ts';
 import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 import { runUntilSignal } from '../shutdown.ts';
 import type { MailswarmConfig } from '../../config/config-schema.ts';
@@ -30,7 +31,7 @@ export async function openPostOffice(config: MailswarmConfig, agents: AgentDefin
   const { startPostOffice } = await import('../../postoffice/post-office.ts');
   const { MailingListConfigError } = await import('../../postoffice/lists/mailing-lists.ts');
   try {
-    return await startPostOffice({ config, agents: agents.map((agent) => ({ name: agent.name, displayName: agent.displayName })), logger });
+    return await startPostOffice({ config, agents: agentAccountSpecs(agents), logger });
   } catch (error) {
     // A list that clashes with an account, or names a member that does not exist: a config mistake.
     if (error instanceof MailingListConfigError) throw new CliError(`invalid configuration: ${error.message}`);
@@ -39,7 +40,7 @@ export async function openPostOffice(config: MailswarmConfig, agents: AgentDefin
 }
 
 export function bannerFor(config: MailswarmConfig, postOffice: PostOffice, agents: AgentDefinition[], notes: Map<string, string> = new Map(), webUrl?: string): string {
-  const credentials = listCredentials({ config, agents: agents.map((agent) => ({ name: agent.name })) });
+  const credentials = listCredentials({ config, agents: agentAccountSpecs(agents) });
   return formatBanner({
     config,
     ports: postOffice.ports,

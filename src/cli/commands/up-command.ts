@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../logger.ts';
 import { listCredentials } from '../../postoffice/accounts/account-specs.ts';
+import { agentAccountSpecs } from '../agent-passwords.ts';
 import { CliError, loadCliAgents, loadCliConfig, type GlobalOptions } from '../cli-options.ts';
 import { liveViewHost } from '../live-view/loopback-host.ts';
 import { runUntilSignal } from '../shutdown.ts';
@@ -28,7 +29,7 @@ export function registerUpCommand(program: Command): void {
       const { models, fallbacks } = prepareModels(agents, modelOptions);
       const workspaces = await prepareWorkspaces({ config, configFile, agents, commitDates: isDeterministicRun(models, modelOptions) ? 'logical' : 'wall', logger });
       const postOffice = await openPostOffice(config, agents, logger);
-      const passwords = new Map(listCredentials({ config, agents: agents.map((agent) => ({ name: agent.name })) }).map((entry) => [entry.login, entry]));
+      const passwords = new Map(listCredentials({ config, agents: agentAccountSpecs(agents) }).map((entry) => [entry.login, entry]));
       const connectHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       const swarm = await startAgents({
         config,
