@@ -115,6 +115,16 @@ export const configSchema = z.strictObject({
       heldDays: z.number().int().min(0).default(90),
     })
     .prefault({}),
+  /**
+   * IMAP QUOTA (RFC 9208): the storage every account may fill, in megabytes; 0 means unlimited. APPEND and COPY
+   * past it fail with NO [OVERQUOTA]; mail delivered over SMTP is still accepted (never bounced), and the
+   * read-only Journal does not count.
+   */
+  quota: z
+    .strictObject({
+      storageMb: z.number().int().min(0).default(2048),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log prompts and message bodies (off by default: they may hold private mail). */
   logContent: z.boolean().default(false),
@@ -125,5 +135,6 @@ export type HumanConfig = z.infer<typeof humanSchema>;
 export type ListConfig = z.infer<typeof listSchema>;
 export type GuardsConfig = MailswarmConfig['guards'];
 export type RetentionConfig = MailswarmConfig['retention'];
+export type QuotaConfig = MailswarmConfig['quota'];
 export type ProjectConfig = z.infer<typeof projectSchema>;
 export type SandboxConfig = MailswarmConfig['sandbox'];

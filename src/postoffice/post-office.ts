@@ -83,7 +83,16 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
     }
     const common = { config, store, accounts, journal, tls, logger: options.logger };
     // IMAP before SMTP: by the time mail can arrive, clients can already watch for it; closed after SMTP.
-    const imap = await startImapServer({ host: config.host, port: config.ports.imap, store, accounts, tls, logger: options.logger, readOnlyMailboxes: isJournalMailbox });
+    const imap = await startImapServer({
+      host: config.host,
+      port: config.ports.imap,
+      store,
+      accounts,
+      tls,
+      logger: options.logger,
+      readOnlyMailboxes: isJournalMailbox,
+      ...(config.quota.storageMb > 0 ? { storageQuotaBytes: config.quota.storageMb * 1024 * 1024 } : {}),
+    });
     started.push({ name: 'imap', close: () => imap.close() });
     const imapPort = imap.port;
     // Loop/storm guards and governance by mail (<dataDir>/guards.sqlite); closed after the SMTP servers.

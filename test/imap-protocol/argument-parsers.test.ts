@@ -23,7 +23,7 @@ describe('sequence sets', () => {
   });
 
   it('rejects malformed sets', () => {
-    for (const text of ['', '0', '1:0', '1,', ',1', '1::2', 'a', '1:2:3', '4294967296', '$', '01']) {
+    for (const text of ['', '0', '1:0', '1,', ',1', '1::2', 'a', '1:2:3', '4294967296', '1,$', '$:3', '01']) {
       expect(() => parseSequenceSet(text), text).toThrow(ProtocolSyntaxError);
     }
   });
@@ -97,7 +97,7 @@ describe('fetch items', () => {
 
   it('rejects bad fetch items', () => {
     for (const text of ['(FLAGS ALL)', 'BODY[0]', 'BODY[MIME]', 'BODY[1.]', 'BODY[HEADER.FIELDS ()]', 'BODY[HEADER.FIELDS]', 'BODY[TEXT]<0.0>',
-      'BODY[]<5>', 'BINARY[]', 'FOO', '()', '"FLAGS"', 'BODY[FOO]']) {
+      'BODY[]<5>', 'BINARY[TEXT]', 'BINARY.SIZE[1]<0.5>', 'FOO', '()', '"FLAGS"', 'BODY[FOO]']) {
       expect(() => parseFetchItems(args(text)), text).toThrow(ProtocolSyntaxError);
     }
     expect(() => parseFetchItems([])).toThrow(ProtocolSyntaxError);
@@ -190,7 +190,7 @@ describe('search keys', () => {
   });
 
   it('rejects bad criteria', () => {
-    for (const text of ['', 'FOO', 'FROM', 'OR SEEN', 'NOT', 'LARGER x', 'BEFORE 31-Feb-2020', 'SINCE 2020-01-01', '()', 'UID x', '$', 'CHARSET']) {
+    for (const text of ['', 'FOO', 'FROM', 'OR SEEN', 'NOT', 'LARGER x', 'BEFORE 31-Feb-2020', 'SINCE 2020-01-01', '()', 'UID x', 'UID 1,$', 'CHARSET']) {
       expect(() => parseSearchKeys(text === '' ? [] : args(text)), text).toThrow(ProtocolSyntaxError);
     }
   });

@@ -43,7 +43,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: Partial<Pick<ImapServerOptions, 'tls' | 'timeouts' | 'maxLiteralBytes'>> = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<Pick<ImapServerOptions, 'tls' | 'timeouts' | 'maxLiteralBytes' | 'storageQuotaBytes' | 'literalMinus' | 'readOnlyMailboxes'>> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mailswarm-imap-'));
   const store = MailStore.open(dataDir);
   const accounts = new TestAccounts();

@@ -169,6 +169,8 @@ describe('SELECT, EXAMINE, STATUS, APPEND, CLOSE', () => {
 
   it('APPEND with a synchronizing literal stores 8-bit message bytes exactly', async () => {
     const client = await login();
+    // The Subject is raw UTF-8: RFC 6855 §4 accepts that only after ENABLE UTF8=ACCEPT.
+    expect((await client.command('e', 'ENABLE UTF8=ACCEPT')).at(-1)).toBe('e OK ENABLE completed');
     const raw = Buffer.concat([sampleMessage('Grüße', 'Ünïcödé body – ok\r\n'), Buffer.from([0xff, 0xfe, 0x0d, 0x0a])]);
     client.write(`a1 APPEND Drafts (\\Draft $Custom) {${raw.length}}\r\n`);
     expect(await client.readLine()).toBe('+ Ready for literal data');

@@ -59,7 +59,7 @@ function canonical(value: ImapValue | ResponseValue | undefined): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map((item) => canonical(item));
   if (Buffer.isBuffer(value)) return value.toString('utf8').toLowerCase();
-  if (typeof value === 'object') return value.atom.toLowerCase();
+  if (typeof value === 'object') return 'atom' in value ? value.atom.toLowerCase() : value.literal8.toString('utf8').toLowerCase();
   if (typeof value === 'string') return value.toLowerCase();
   return Number(value);
 }

@@ -42,7 +42,7 @@ describe('copy', () => {
     expect(copied.internalDate.toISOString()).toBe('2026-01-02T03:04:05.000Z');
     expect(copied.messageId).toBe('one@test');
     expect(fixture.store.getRaw(archiveId, 2)).toEqual(fixture.store.getRaw(inboxId, 1));
-    expect(targetChanges).toEqual([{ kind: 'exists', mailboxId: archiveId, uids: [2, 3], origin: 'session-a' }]);
+    expect(targetChanges).toEqual([{ kind: 'exists', mailboxId: archiveId, uids: [2, 3], modseq: expect.any(Number), origin: 'session-a' }]);
     expect(sourceChanges).toEqual([]);
     expect(fixture.store.listMessages(inboxId)).toHaveLength(3);
   });
@@ -69,8 +69,8 @@ describe('move', () => {
       { sourceUid: 1, targetUid: 1 },
       { sourceUid: 2, targetUid: 2 },
     ]);
-    expect(targetChanges).toEqual([{ kind: 'exists', mailboxId: archiveId, uids: [1, 2], origin: 'session-b' }]);
-    expect(sourceChanges).toEqual([{ kind: 'expunge', mailboxId: inboxId, uids: [1, 2], origin: 'session-b' }]);
+    expect(targetChanges).toEqual([{ kind: 'exists', mailboxId: archiveId, uids: [1, 2], modseq: expect.any(Number), origin: 'session-b' }]);
+    expect(sourceChanges).toEqual([{ kind: 'expunge', mailboxId: inboxId, uids: [1, 2], modseq: expect.any(Number), origin: 'session-b' }]);
     expect(fixture.store.listMessages(inboxId).map((message) => message.uid)).toEqual([3]);
     expect(fixture.store.getRaw(archiveId, 1)!.toString()).toContain('first');
     expect(fixture.store.getMessage(archiveId, 1)!.flags).toEqual(['\\Seen', '$Work']);
@@ -87,7 +87,7 @@ describe('expunge', () => {
     fixture.store.storeFlags(inboxId, [1, 2, 3], 'add', ['\\Deleted']);
     const changes = record(inboxId);
     expect(fixture.store.expunge(inboxId, [2, 3], 'session-c')).toEqual([2, 3]);
-    expect(changes).toEqual([{ kind: 'expunge', mailboxId: inboxId, uids: [2, 3], origin: 'session-c' }]);
+    expect(changes).toEqual([{ kind: 'expunge', mailboxId: inboxId, uids: [2, 3], modseq: expect.any(Number), origin: 'session-c' }]);
     expect(fixture.store.listMessages(inboxId).map((message) => message.uid)).toEqual([1]);
     expect(fixture.store.getRaw(inboxId, 2)).toBeUndefined();
     expect(fixture.store.expunge(inboxId, [2, 3])).toEqual([]);

@@ -40,6 +40,8 @@ guards:                    # enforced by the post office on mail sent by agents;
 retention:                 # days records are kept (0: forever); pruned at start and hourly
   journalDays: 90          # humans' Journal folders and audit journal entries (a checkpoint keeps the chain verifiable)
   heldDays: 90             # records of held messages (guards.sqlite)
+quota:                     # IMAP QUOTA per account, Journal not counted (0: unlimited); APPEND/COPY past it fail, SMTP never bounces
+  storageMb: 2048
 # projects:                  # git repositories agents work on (agents name them in \`projects: [name]\`)
 #   - name: app
 #     path: ../app           # your repository; mailswarm clones it into data/projects/app.git (its upstream)

@@ -11,6 +11,9 @@ import { commandTable } from './commands/command-table.ts';
 import { ImapSession } from './session/imap-session.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './session/login-throttle.ts';
 
+/** RFC 7888 §5: the largest non-synchronizing literal a LITERAL- server accepts. */
+const LITERAL_MINUS_LIMIT = 4096;
+
 export interface ImapServerOptions {
   host: string;
   /** 0 picks a free port; the bound one is returned. */
@@ -34,6 +37,10 @@ export interface ImapServerOptions {
   readOnlyMailboxes?: (account: string, mailbox: string) => boolean;
   /** Delays after failed logins; the defaults suit production (tests that fail logins on purpose shorten them). */
   loginThrottle?: LoginThrottleOptions;
+  /** Advertise LITERAL- (non-synchronizing literals up to 4096 bytes) instead of LITERAL+ (RFC 7888 §5). */
+  literalMinus?: boolean;
+  /** Storage limit of every account in bytes (RFC 9208 QUOTA, STORAGE); absent: unlimited. */
+  storageQuotaBytes?: number;
 }
 
 export interface ImapServerHandle {
@@ -70,8 +77,12 @@ export async function startImapServer(options: ImapServerOptions): Promise<ImapS
       throttle,
       secureContext,
       timeouts,
-      parserOptions: options.maxLiteralBytes === undefined ? {} : { maxLiteralBytes: options.maxLiteralBytes },
+      parserOptions: {
+        ...(options.maxLiteralBytes === undefined ? {} : { maxLiteralBytes: options.maxLiteralBytes }),
+        ...(options.literalMinus === true ? { maxNonSynchronizingLiteralBytes: LITERAL_MINUS_LIMIT } : {}),
+      },
       readOnlyMailboxes: options.readOnlyMailboxes,
+      storageQuotaBytes: options.storageQuotaBytes,
     });
     sessions.add(session);
     session.logger.debug('IMAP connection opened');

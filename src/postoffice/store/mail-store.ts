@@ -17,11 +17,13 @@ import {
   insertBody,
   insertMessageRow,
   MESSAGE_COLUMNS,
+  recordExpunge,
   reserveUids,
   selectMessagesWithBodies,
   toMessageRecord,
   updateMessageFlags,
 } from './message-rows.ts';
+import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
 import { RecentClaims } from './recent-claims.ts';
 import { StoreDatabase } from './store-database.ts';
 import {
@@ -33,9 +35,12 @@ import {
   type FlagMode,
   type MailboxChange,
   type MailboxRecord,
+  type MailboxSizes,
+  type MailboxUsage,
   type MailStoreApi,
   type MessageRecord,
   type SpecialUse,
+  type UidRange,
 } from './store-types.ts';
 
 export interface MailStoreOptions {
@@ -177,7 +182,7 @@ export class MailStore implements MailStoreApi {
           const { firstUid, modseq, mailboxName, uidValidity } = reserveUids(this.#database, mailboxId, 1);
           const flags = target.flags;
           insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size: raw.length, messageId, bodyId });
-          this.#database.queueChange({ kind: 'exists', mailboxId, uids: [firstUid] });
+          this.#database.queueChange({ kind: 'exists', mailboxId, uids: [firstUid], modseq });
           copies.push({ account, mailboxId, uid: firstUid, mailbox: mailboxName, uidValidity });
         }
       }
@@ -192,6 +197,14 @@ export class MailStore implements MailStoreApi {
    */
   deliverGrouped(targets: DeliveryTarget[], raw: Buffer, internalDate: Date = new Date(), inTransaction?: DeliveryHook): Promise<DeliveryResult[]> {
     return this.#group.run(() => this.deliver(targets, raw, internalDate, inTransaction));
+  }
+
+  /**
+   * MULTIAPPEND (RFC 3502): the messages in order, in one transaction: all are stored or none. Each goes through
+   * append(), whose own transaction joins this one.
+   */
+  appendMany(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): MessageRecord[] {
+    return this.#database.transaction(() => messages.map((message) => this.append(mailboxId, message.raw, message.flags, message.internalDate, origin)));
   }
 
   /** APPEND (RFC 3501 §6.3.11) and the agents' Sent copies. */
@@ -268,9 +281,10 @@ export class MailStore implements MailStoreApi {
       const sources = selectMessagesWithBodies(this.#database, sourceMailboxId, uids);
       const pairs = copyMessageRows(this.#database, sources, targetMailboxId, origin);
       if (sources.length > 0) {
+        const movedUids = sources.map((source) => source.record.uid);
         deleteMessageRows(this.#database, sourceMailboxId, sources.map((source) => ({ uid: source.record.uid, bodyId: source.bodyId })));
-        bumpModseq(this.#database, sourceMailboxId);
-        this.#database.queueChange({ kind: 'expunge', mailboxId: sourceMailboxId, uids: sources.map((source) => source.record.uid), origin });
+        const modseq = recordExpunge(this.#database, sourceMailboxId, movedUids);
+        this.#database.queueChange({ kind: 'expunge', mailboxId: sourceMailboxId, uids: movedUids, modseq, origin });
       }
       return pairs;
     });
@@ -289,11 +303,23 @@ export class MailStore implements MailStoreApi {
         .map((row) => ({ uid: row.uid, bodyId: row.body_id }));
       if (removed.length === 0) return [];
       deleteMessageRows(this.#database, mailboxId, removed);
-      bumpModseq(this.#database, mailboxId);
       const removedUids = removed.map((row) => row.uid);
-      this.#database.queueChange({ kind: 'expunge', mailboxId, uids: removedUids, origin });
+      const modseq = recordExpunge(this.#database, mailboxId, removedUids);
+      this.#database.queueChange({ kind: 'expunge', mailboxId, uids: removedUids, modseq, origin });
       return removedUids;
     });
+  }
+
+  expungedSince(mailboxId: number, sinceModseq: number): UidRange[] {
+    return expungedSince(this.#database, mailboxId, sinceModseq);
+  }
+
+  accountUsage(account: string): MailboxUsage[] {
+    return accountUsage(this.#database, account);
+  }
+
+  mailboxSizes(mailboxId: number): MailboxSizes {
+    return mailboxSizes(this.#database, mailboxId);
   }
 
   /** Thread look-ups: messages of `account` whose Message-ID (with or without `<>`) is in `messageIds`. */
@@ -338,7 +364,7 @@ export class MailStore implements MailStoreApi {
   ): MessageRecord {
     const { firstUid, modseq } = reserveUids(this.#database, mailboxId, 1);
     const record = insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size, messageId, bodyId });
-    this.#database.queueChange({ kind: 'exists', mailboxId, uids: [record.uid], origin });
+    this.#database.queueChange({ kind: 'exists', mailboxId, uids: [record.uid], modseq, origin });
     return record;
   }
 
@@ -353,3 +379,4 @@ export class MailStore implements MailStoreApi {
     }
   }
 }
+

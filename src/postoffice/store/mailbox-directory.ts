@@ -9,7 +9,7 @@ import {
   superiorNames,
   tryNormalizeMailboxName,
 } from './mailbox-names.ts';
-import { copyMessageRows, deleteMessageRows, deleteOrphanedBodies } from './message-rows.ts';
+import { copyMessageRows, deleteMessageRows, deleteOrphanedBodies, recordExpunge } from './message-rows.ts';
 import type { StoreDatabase } from './store-database.ts';
 import { DEFAULT_MAILBOXES, StoreError, type MailboxRecord, type SpecialUse } from './store-types.ts';
 
@@ -181,8 +181,9 @@ export class MailboxDirectory {
     if (rows.length === 0) return;
     // Copies first, then removal: the shared bodies are still referenced, so none is deleted.
     deleteMessageRows(this.#database, inboxId, rows.map((row) => ({ uid: row.record.uid, bodyId: row.bodyId })));
-    this.#database.statement('UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = ?').run(inboxId);
-    this.#database.queueChange({ kind: 'expunge', mailboxId: inboxId, uids: rows.map((row) => row.record.uid) });
+    const movedUids = rows.map((row) => row.record.uid);
+    const modseq = recordExpunge(this.#database, inboxId, movedUids);
+    this.#database.queueChange({ kind: 'expunge', mailboxId: inboxId, uids: movedUids, modseq });
   }
 
   #renameSubscriptions(account: string, source: string, target: string): void {

@@ -139,6 +139,17 @@ export function selectMessagesWithBodies(
   return found;
 }
 
+/**
+ * Bumps the mailbox's MODSEQ for an expunge and remembers the removed uids with it (RFC 7162 §3.2: QRESYNC
+ * reports them in VANISHED (EARLIER)). Returns that MODSEQ.
+ */
+export function recordExpunge(database: StoreDatabase, mailboxId: number, uids: readonly number[]): number {
+  const modseq = bumpModseq(database, mailboxId);
+  const remember = database.statement('INSERT OR REPLACE INTO expunged_messages (mailbox_id, uid, modseq) VALUES (?, ?, ?)');
+  for (const uid of uids) remember.run(mailboxId, uid, modseq);
+  return modseq;
+}
+
 /** Deletes message rows and every body no other message still refers to. */
 export function deleteMessageRows(database: StoreDatabase, mailboxId: number, rows: ReadonlyArray<{ uid: number; bodyId: number }>): void {
   const deleteMessage = database.statement('DELETE FROM messages WHERE mailbox_id = ? AND uid = ?');
@@ -189,6 +200,6 @@ export function copyMessageRows(
     });
     return { sourceUid: source.record.uid, targetUid };
   });
-  database.queueChange({ kind: 'exists', mailboxId: targetMailboxId, uids: pairs.map((pair) => pair.targetUid), origin });
+  database.queueChange({ kind: 'exists', mailboxId: targetMailboxId, uids: pairs.map((pair) => pair.targetUid), modseq, origin });
   return pairs;
 }

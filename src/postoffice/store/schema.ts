@@ -72,6 +72,20 @@ const MIGRATIONS: string[] = [
     entry_hash TEXT NOT NULL
   ) STRICT;
   `,
+  // Version 3: the UIDs of expunged messages with the MODSEQ of their expunge (RFC 7162 §3.2: QRESYNC's
+  // VANISHED (EARLIER)). Expunges from before this version were not recorded: `expunge_history_from` says
+  // from which MODSEQ on the record is complete; a client asking about older changes gets every missing UID.
+  `
+  CREATE TABLE expunged_messages (
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    modseq INTEGER NOT NULL,
+    PRIMARY KEY (mailbox_id, uid)
+  ) WITHOUT ROWID;
+  CREATE INDEX expunged_messages_modseq ON expunged_messages (mailbox_id, modseq);
+  ALTER TABLE mailboxes ADD COLUMN expunge_history_from INTEGER NOT NULL DEFAULT 0;
+  UPDATE mailboxes SET expunge_history_from = highest_modseq;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

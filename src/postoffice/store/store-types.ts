@@ -52,13 +52,37 @@ export interface MessageRecord {
 
 /** What a store mutation tells every session that watches the mailbox. */
 export type MailboxChange =
-  | { kind: 'exists'; mailboxId: number; uids: number[]; origin?: unknown }
+  /** `modseq`: the MODSEQ the new messages got (RFC 7162 §3.1), so a session knows how far its view reaches. */
+  | { kind: 'exists'; mailboxId: number; uids: number[]; modseq?: number; origin?: unknown }
   | { kind: 'flags'; mailboxId: number; messages: Array<{ uid: number; flags: string[]; modseq: number }>; origin?: unknown }
-  | { kind: 'expunge'; mailboxId: number; uids: number[]; origin?: unknown }
+  /** `modseq`: the MODSEQ of the expunge, remembered with the uids (RFC 7162 §3.2 VANISHED). */
+  | { kind: 'expunge'; mailboxId: number; uids: number[]; modseq?: number; origin?: unknown }
   /** The mailbox was deleted or renamed away: selected sessions must be told (BYE or NO on next command). */
   | { kind: 'gone'; mailboxId: number; origin?: unknown };
 
 export type FlagMode = 'set' | 'add' | 'remove';
+
+/** An inclusive range of UIDs. */
+export interface UidRange {
+  start: number;
+  end: number;
+}
+
+/** What one mailbox of an account holds (QUOTA usage is their sum over the mailboxes that count). */
+export interface MailboxUsage {
+  name: string;
+  bytes: number;
+  messages: number;
+}
+
+/** Sizes of one mailbox for STATUS SIZE, DELETED and DELETED-STORAGE (RFC 9051 §6.3.11, RFC 9208 §4.1.4). */
+export interface MailboxSizes {
+  /** Sum of RFC822.SIZE of every message. */
+  bytes: number;
+  /** Messages flagged \Deleted and the sum of their sizes (what an EXPUNGE would free). */
+  deletedMessages: number;
+  deletedBytes: number;
+}
 
 export interface DeliveryTarget {
   account: string;
@@ -123,11 +147,22 @@ export interface MailStoreApi {
    */
   deliverGrouped(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date, inTransaction?: DeliveryHook): Promise<DeliveryResult[]>;
   append(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): MessageRecord;
+  /** MULTIAPPEND (RFC 3502): several messages in one transaction, all stored or none; records in the given order. */
+  appendMany(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): MessageRecord[];
   storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): { updated: MessageRecord[]; failedUids: number[] };
   copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }>;
   move(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }>;
   /** Removes messages flagged \Deleted (restricted to `uids` when given); returns the removed uids ascending. */
   expunge(mailboxId: number, uids?: number[], origin?: unknown): number[];
+  /**
+   * UIDs expunged from the mailbox after `sinceModseq` (RFC 7162 §3.2.5, §3.2.6), ascending ranges. When the
+   * record does not reach back that far (expunges before the store kept them), every UID below UIDNEXT that
+   * no message has is returned, as §3.2.6 asks of a server that forgot.
+   */
+  expungedSince(mailboxId: number, sinceModseq: number): UidRange[];
+  /** Bytes and messages in each mailbox of one account, by name (RFC 9208 STORAGE and MESSAGE usage). */
+  accountUsage(account: string): MailboxUsage[];
+  mailboxSizes(mailboxId: number): MailboxSizes;
   /** Messages of one account whose Message-ID is among `messageIds` (thread look-ups). */
   findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }>;
   // Change events (never polling)

@@ -9,7 +9,7 @@ export const capabilityCommand: ImapCommandSpec = {
   run(context) {
     if (context.request.args.length > 0) throw new ImapError('BAD', 'CAPABILITY takes no arguments');
     const { session } = context;
-    const list = capabilityList({ authenticated: session.state !== 'not-authenticated', tlsAvailable: session.tlsAvailable });
+    const list = capabilityList({ authenticated: session.state !== 'not-authenticated', tlsAvailable: session.tlsAvailable, literalMinus: session.literalMinus });
     context.send({ atom: 'CAPABILITY' }, ...list.map((capability) => ({ atom: capability })));
   },
 };

@@ -27,9 +27,14 @@ import { appendCommand } from './append.ts';
 import { fetchCommand } from './fetch.ts';
 import { storeCommand } from './store.ts';
 import { searchCommand } from './search.ts';
+import { sortCommand } from './sort.ts';
+import { threadCommand } from './thread.ts';
+import { cancelUpdateCommand } from './cancelupdate.ts';
 import { copyCommand } from './copy.ts';
 import { moveCommand } from './move.ts';
 import { expungeCommand } from './expunge.ts';
+import { compressCommand } from './compress.ts';
+import { getquotaCommand, getquotarootCommand, setquotaCommand } from './quota.ts';
 
 const specs: readonly ImapCommandSpec[] = [
   capabilityCommand, //   any state
@@ -59,9 +64,16 @@ const specs: readonly ImapCommandSpec[] = [
   fetchCommand, //        selected, UID
   storeCommand, //        selected, UID
   searchCommand, //       selected, UID
+  sortCommand, //         selected, UID (RFC 5256, RFC 5267 ESORT)
+  threadCommand, //       selected, UID (RFC 5256)
+  cancelUpdateCommand, // selected (RFC 5267)
   copyCommand, //         selected, UID
   moveCommand, //         selected, UID (RFC 6851)
   expungeCommand, //      selected, UID (RFC 4315)
+  compressCommand, //     authenticated, selected (RFC 4978)
+  getquotaCommand, //     authenticated, selected (RFC 9208)
+  getquotarootCommand, // authenticated, selected (RFC 9208)
+  setquotaCommand, //     authenticated, selected (RFC 9208; always NO, see quota.ts)
 ];
 
 export const commandTable: ReadonlyMap<string, ImapCommandSpec> = new Map(specs.map((spec) => [spec.name, spec]));

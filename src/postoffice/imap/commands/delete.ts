@@ -1,6 +1,5 @@
 // DELETE (RFC 3501 §6.3.4): INBOX and mailboxes with inferiors cannot be deleted (store rule, Dovecot
 // behaviour). Deleting the mailbox this session has selected first leaves the selected state.
-import { tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
@@ -13,7 +12,7 @@ export const deleteCommand: ImapCommandSpec = {
     const { args } = context.request;
     if (args.length !== 1) throw new ImapError('BAD', 'DELETE expects one mailbox name');
     const account = requireAccount(context);
-    const name = tokenToMailbox(args[0]);
+    const name = context.mailboxNames.decode(args[0]);
     const mailbox = context.store.getMailbox(account, name);
     if (!mailbox) throw new ImapError('NO', `Mailbox does not exist: ${name}`, 'NONEXISTENT');
     refuseReadOnlyMailbox(context, mailbox.name, 'DELETE of');

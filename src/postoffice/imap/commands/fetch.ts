@@ -1,4 +1,5 @@
-// FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8, §7.4.2; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ; RFC 5530
+// FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8, §7.4.2; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ, §3.2.6
+// VANISHED: `* VANISHED (EARLIER)` before any FETCH response, see vanished-earlier.ts; RFC 5530
 // EXPUNGEISSUED, see expunge-issued.ts). Reads metadata from the store, parses each message at most once (shared
 // LRU), sets \Seen for non-PEEK body fetches in a read-write mailbox (reporting the new FLAGS), and answers one
 // `* n FETCH` per message, after `* FLAGS` when the flags shown hold a keyword the client was not told of.
@@ -11,6 +12,7 @@ import { needsContent, renderFetchItems, setsSeenFlag } from '../messages/fetch-
 import { messageCacheFor, type ParsedMessage } from '../messages/message-cache.ts';
 import { selectMessages, type SelectedMessage } from '../messages/select-messages.ts';
 import { expungeIssued } from '../messages/expunge-issued.ts';
+import { uidRangesOf, vanishedEarlier } from '../messages/vanished-earlier.ts';
 
 const SEEN = '\\Seen';
 
@@ -42,12 +44,19 @@ function runFetch(context: CommandContext): CommandResult | void {
   const set = parseSequenceSet(tokenToAtom(setToken, 'sequence set'));
   let items = parseFetchItems([itemsToken]);
   const modifiers = parseFetchModifiers(modifiersToken);
-  if (modifiers.vanished) throw new ImapError('BAD', 'VANISHED needs QRESYNC, which this server does not offer');
+  if (modifiers.vanished) {
+    // RFC 7162 §3.2.6: a UID FETCH modifier, only with CHANGEDSINCE, only after ENABLE QRESYNC.
+    if (!request.uid) throw new ImapError('BAD', 'VANISHED is a UID FETCH modifier, not a FETCH one');
+    if (modifiers.changedSince === undefined) throw new ImapError('BAD', 'VANISHED used without CHANGEDSINCE');
+    if (!session.enabled.has('QRESYNC')) throw new ImapError('BAD', 'VANISHED needs QRESYNC: send ENABLE QRESYNC first');
+  }
 
   // RFC 7162 §3.1.4.1: MODSEQ and CHANGEDSINCE turn CONDSTORE on; from then on FETCH responses carry MODSEQ.
   if (hasItem(items, 'MODSEQ') || modifiers.changedSince !== undefined) session.enableCondstore();
   // RFC 3501 §6.4.8: UID FETCH always reports UID, first so the client can key the response early.
-  if (request.uid && !hasItem(items, 'UID')) items = [{ kind: 'UID' }, ...items];
+  // RFC 7162 §3.2.4: with QRESYNC, a FETCH that sets \Seen reports UID (and MODSEQ) like any other flag change.
+  const reportsUid = request.uid || (session.enabled.has('QRESYNC') && setsSeenFlag(items) && !selected.readOnly);
+  if (reportsUid && !hasItem(items, 'UID')) items = [{ kind: 'UID' }, ...items];
   if (session.condstore && !hasItem(items, 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
 
   const mailbox = store.getMailboxById(selected.mailboxId);
@@ -66,6 +75,12 @@ function runFetch(context: CommandContext): CommandResult | void {
   if (hasItem(items, 'FLAGS') || seenChanges.size > 0) {
     const shown = wanted.map((message) => (seenChanges.get(message.record.uid) ?? message.record).flags);
     selected.announceKeywords(shown, (bytes) => context.sendRaw(bytes));
+  }
+
+  if (modifiers.vanished && changedSince !== undefined) {
+    const requested = uidRangesOf(set, mailbox.uidNext - 1, selected.savedSearch);
+    const earlier = vanishedEarlier(store, selected, requested, changedSince);
+    if (earlier !== undefined) context.send({ atom: 'VANISHED' }, [{ atom: 'EARLIER' }], { atom: earlier });
   }
 
   const cache = messageCacheFor(store);

@@ -1,8 +1,9 @@
 // LIST arguments (RFC 3501 §6.3.8 and RFC 5258 LIST-EXTENDED §3 grammar, RFC 6154 SPECIAL-USE, RFC 5819
 // LIST-STATUS): `LIST [(selection options)] reference (pattern | (patterns)) [RETURN (return options)]`.
 // Unknown options are a BAD, as RFC 5258 §3 requires. A reference or pattern that is not valid modified
-// UTF-7 names no mailbox: it is dropped, so LIST answers OK with nothing for it (as Dovecot does).
-import { tokenToMailboxPatternOrNull } from '../protocol/argument-parsers.ts';
+// UTF-7 (or, after UTF8=ACCEPT, not valid UTF-8) names no mailbox: it is dropped, so LIST answers OK with nothing
+// for it (as Dovecot does).
+import type { MailboxNameCodec } from '../protocol/mailbox-name-codec.ts';
 import type { Token } from '../protocol/protocol-types.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { parseStatusItems, type StatusItem } from './mailbox-status.ts';
@@ -20,7 +21,7 @@ export interface ListArguments {
   return: { subscribed: boolean; children: boolean; specialUse: boolean; status: StatusItem[] | undefined };
 }
 
-export function parseListArguments(args: Token[]): ListArguments {
+export function parseListArguments(args: Token[], names: MailboxNameCodec): ListArguments {
   const result: ListArguments = {
     reference: '',
     patterns: [],
@@ -35,15 +36,15 @@ export function parseListArguments(args: Token[]): ListArguments {
     index = 1;
   }
   if (args.length < index + 2) throw new ImapError('BAD', 'LIST expects a reference name and a mailbox pattern');
-  const reference = tokenToMailboxPatternOrNull(args[index], 'reference name');
+  const reference = names.decodePattern(args[index], 'reference name');
   const patternToken = args[index + 1]!;
   let patterns: Array<string | null>;
   if (patternToken.type === 'list') {
     if (patternToken.items.length === 0) throw new ImapError('BAD', 'Empty pattern list');
-    patterns = patternToken.items.map((item) => tokenToMailboxPatternOrNull(item));
+    patterns = patternToken.items.map((item) => names.decodePattern(item));
     result.extended = true;
   } else {
-    patterns = [tokenToMailboxPatternOrNull(patternToken)];
+    patterns = [names.decodePattern(patternToken)];
   }
   if (reference !== null) {
     result.reference = reference;

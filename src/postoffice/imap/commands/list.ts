@@ -15,7 +15,6 @@
 // - SUBSCRIBED without RECURSIVEMATCH: a missing name with a subscribed descendant that the pattern does not
 //   list itself (`%`) is shown as `\NonExistent \HasChildren`, as §3.5 asks of servers with missing
 //   hierarchy (the `music` example of §5); with `*` the descendant is listed and the missing parent is not.
-import { encodeMailboxName } from '../protocol/modified-utf7.ts';
 import type { ImapValue } from '../protocol/protocol-types.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { HIERARCHY_DELIMITER, type MailboxRecord } from '../../store/store-types.ts';
@@ -30,7 +29,7 @@ export const listCommand: ImapCommandSpec = {
   name: 'LIST',
   states: ['authenticated', 'selected'],
   run(context) {
-    const list = parseListArguments(context.request.args);
+    const list = parseListArguments(context.request.args, context.mailboxNames);
     if (!list.extended && list.patterns.length === 1 && list.patterns[0] === '') {
       // RFC 3501 §6.3.8: an empty pattern asks for the delimiter and the root of the reference.
       context.send({ atom: 'LIST' }, [{ atom: '\\Noselect' }], HIERARCHY_DELIMITER, '');
@@ -64,9 +63,9 @@ export const listCommand: ImapCommandSpec = {
       if (mailbox?.specialUse) attributes.push(mailbox.specialUse);
       if ((list.select.subscribed || list.return.subscribed) && subscriptions.has(name)) attributes.push('\\Subscribed');
       const extendedData = childInfo ? CHILDINFO_SUBSCRIBED : [];
-      context.send({ atom: 'LIST' }, attributes.map((attribute) => ({ atom: attribute })), HIERARCHY_DELIMITER, encodeMailboxName(name), ...extendedData);
+      context.send({ atom: 'LIST' }, attributes.map((attribute) => ({ atom: attribute })), HIERARCHY_DELIMITER, context.mailboxNames.encode(name), ...extendedData);
       // RFC 5819 §2: STATUS only for mailboxes that can be selected.
-      if (list.return.status && mailbox) context.send(...statusResponse(context.store, mailbox, list.return.status));
+      if (list.return.status && mailbox) context.send(...statusResponse(context.store, mailbox, list.return.status, context.mailboxNames));
     }
   },
 };

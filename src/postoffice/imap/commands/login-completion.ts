@@ -16,6 +16,6 @@ export async function completeLogin(context: CommandContext, login: string, pass
   }
   context.store.ensureAccount(address);
   context.session.authenticate(address);
-  const capabilities = capabilityList({ authenticated: true, tlsAvailable: false });
+  const capabilities = capabilityList({ authenticated: true, tlsAvailable: false, literalMinus: context.session.literalMinus });
   return { code: `CAPABILITY ${capabilities.join(' ')}`, text: 'Logged in' };
 }

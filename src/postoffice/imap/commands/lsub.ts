@@ -1,8 +1,6 @@
 // LSUB (RFC 3501 §6.3.9): subscribed names matching the pattern. With `%`, an unsubscribed superior of a
 // deeper subscribed name is shown with \Noselect so the client can descend the hierarchy. Subscribed names
 // that no longer exist are shown with \Noselect as well (they cannot be selected).
-import { tokenToMailboxPatternOrNull } from '../protocol/argument-parsers.ts';
-import { encodeMailboxName } from '../protocol/modified-utf7.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { HIERARCHY_DELIMITER } from '../../store/store-types.ts';
@@ -16,8 +14,8 @@ export const lsubCommand: ImapCommandSpec = {
   run(context) {
     const { args } = context.request;
     if (args.length !== 2) throw new ImapError('BAD', 'LSUB expects a reference name and a mailbox pattern');
-    const reference = tokenToMailboxPatternOrNull(args[0], 'reference name');
-    const patternText = tokenToMailboxPatternOrNull(args[1]);
+    const reference = context.mailboxNames.decodePattern(args[0], 'reference name');
+    const patternText = context.mailboxNames.decodePattern(args[1]);
     // Not valid modified UTF-7: no subscribed name can match (as LIST answers, and Dovecot).
     if (reference === null || patternText === null) return;
     if (patternText === '') {
@@ -32,7 +30,7 @@ export const lsubCommand: ImapCommandSpec = {
     for (const name of sortMailboxNames(candidates)) {
       if (!pattern.matches(name)) continue;
       const selectable = subscriptions.has(name) && existing.has(name);
-      context.send({ atom: 'LSUB' }, selectable ? [] : [{ atom: '\\Noselect' }], HIERARCHY_DELIMITER, encodeMailboxName(name));
+      context.send({ atom: 'LSUB' }, selectable ? [] : [{ atom: '\\Noselect' }], HIERARCHY_DELIMITER, context.mailboxNames.encode(name));
     }
   },
 };

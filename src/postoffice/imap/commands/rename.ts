@@ -1,6 +1,5 @@
 // RENAME (RFC 3501 §6.3.5): inferiors move along; renaming INBOX moves its messages to the new mailbox
 // and leaves INBOX empty. Missing superiors of the new name are created (store).
-import { tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { HIERARCHY_DELIMITER } from '../../store/store-types.ts';
@@ -14,8 +13,8 @@ export const renameCommand: ImapCommandSpec = {
     const { args } = context.request;
     if (args.length !== 2) throw new ImapError('BAD', 'RENAME expects the existing and the new mailbox name');
     const account = requireAccount(context);
-    const source = tokenToMailbox(args[0], 'existing mailbox name');
-    let target = tokenToMailbox(args[1], 'new mailbox name', 'new');
+    const source = context.mailboxNames.decode(args[0], 'existing mailbox name');
+    let target = context.mailboxNames.decode(args[1], 'new mailbox name', 'new');
     while (target.endsWith(HIERARCHY_DELIMITER)) target = target.slice(0, -1);
     const existing = context.store.getMailbox(account, source);
     if (!existing) throw new ImapError('NO', `Mailbox does not exist: ${source}`, 'NONEXISTENT');

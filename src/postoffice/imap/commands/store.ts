@@ -41,7 +41,8 @@ function runStore(context: CommandContext): CommandResult | void {
     if (action.silent && !(session.condstore && modseqChanged)) continue;
     const attributes: ImapValue[] = [];
     if (!action.silent) attributes.push({ atom: 'FLAGS' }, flagList(record, selected.recentUids.has(record.uid)));
-    if (request.uid || action.silent) attributes.push({ atom: 'UID' }, record.uid);
+    // RFC 7162 §3.2.4: once QRESYNC is on, every FETCH a STORE causes carries UID and MODSEQ.
+    if (request.uid || action.silent || session.enabled.has('QRESYNC')) attributes.push({ atom: 'UID' }, record.uid);
     if (session.condstore) attributes.push({ atom: 'MODSEQ' }, modseqValue(record));
     context.send(original.seq, { atom: 'FETCH' }, attributes);
   }

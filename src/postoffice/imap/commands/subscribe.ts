@@ -1,5 +1,4 @@
 // SUBSCRIBE (RFC 3501 §6.3.6): adds a name to the account's subscription list (it need not exist).
-import { tokenToMailbox } from '../protocol/argument-parsers.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
 import { ImapError } from '../session/imap-error.ts';
 import { requireAccount } from './require-account.ts';
@@ -10,6 +9,6 @@ export const subscribeCommand: ImapCommandSpec = {
   run(context) {
     const { args } = context.request;
     if (args.length !== 1) throw new ImapError('BAD', 'SUBSCRIBE expects one mailbox name');
-    context.store.setSubscribed(requireAccount(context), tokenToMailbox(args[0], 'mailbox name', 'new'), true);
+    context.store.setSubscribed(requireAccount(context), context.mailboxNames.decode(args[0], 'mailbox name', 'new'), true);
   },
 };

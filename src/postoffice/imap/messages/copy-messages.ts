@@ -1,10 +1,12 @@
-// The shared core of COPY and MOVE (RFC 3501 §6.4.7, RFC 4315 §3 COPYUID, RFC 6851 §3-§4, RFC 5530 TRYCREATE):
-// resolve the message set and the target mailbox, run the store operation, and build the COPYUID code.
+// The shared core of COPY and MOVE (RFC 3501 §6.4.7, RFC 4315 §3 COPYUID, RFC 6851 §3-§4, RFC 5530 TRYCREATE,
+// RFC 9208 §4.3.1 OVERQUOTA for COPY): resolve the message set and the target mailbox, run the store operation,
+// and build the COPYUID code.
 import { ImapError } from '../session/imap-error.ts';
 import type { CommandContext } from '../session/command-context.ts';
-import { parseSequenceSet, tokenToAtom, tokenToMailbox } from '../protocol/argument-parsers.ts';
+import { parseSequenceSet, tokenToAtom } from '../protocol/argument-parsers.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { refuseReadOnlyMailbox } from '../session/read-only-mailbox.ts';
+import { requireStorageRoom } from '../session/storage-quota.ts';
 import { formatNumberSet } from './format-number-set.ts';
 import { selectMessages } from './select-messages.ts';
 
@@ -23,7 +25,7 @@ export function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', tra
   const [setToken, mailboxToken, ...extra] = request.args;
   if (mailboxToken === undefined || extra.length > 0) throw new ImapError('BAD', `${verb} expects a sequence set and a mailbox name`);
   const set = parseSequenceSet(tokenToAtom(setToken, 'sequence set'));
-  const targetName = tokenToMailbox(mailboxToken);
+  const targetName = context.mailboxNames.decode(mailboxToken);
   const account = session.account;
   if (account === undefined) throw new ImapError('BAD', 'Not authenticated');
   const target = store.getMailbox(account, targetName);
@@ -38,6 +40,11 @@ export function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', tra
   }
   const sourceUids = selection.messages.map((message) => message.record.uid);
   if (sourceUids.length === 0) return { copyUidCode: undefined, copied: 0 };
+  // RFC 9208 §4.3.1: COPY adds to the account and must fit its quota; MOVE adds nothing (storage-quota.ts).
+  if (verb === 'COPY') {
+    const addedBytes = selection.messages.reduce((total, message) => total + message.record.size, 0);
+    requireStorageRoom(context, account, addedBytes);
+  }
   const pairs = transfer.call(store, selected.mailboxId, sourceUids, target.id, session.origin);
   if (pairs.length === 0) return { copyUidCode: undefined, copied: 0 };
   // Both sets are written in the same order so the n-th source uid maps to the n-th destination uid.

@@ -1,11 +1,13 @@
 // Renders the data items of one untagged FETCH response (RFC 3501 §6.4.5 request items, §7.4.2 response items;
-// RFC 7162 §3.1.4 MODSEQ). Pure: message metadata and lazily parsed content go in, a flat list of
-// `name value name value ...` ImapValues comes out, ready to be wrapped as `* n FETCH (...)`.
+// RFC 7162 §3.1.4 MODSEQ; RFC 3516 BINARY[part], BINARY.SIZE[part]). Pure: message metadata and lazily parsed
+// content go in, a flat list of `name value name value ...` ImapValues comes out, ready to be wrapped as
+// `* n FETCH (...)`.
 import type { BodySection, FetchItem, ImapValue } from '../protocol/protocol-types.ts';
 import { formatDateTime } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
 import { applyPartial, extractSection } from '../../mime/index.ts';
 import type { ParsedMessage } from './message-cache.ts';
+import { binaryContent } from './binary-section.ts';
 
 /** One message as the renderer sees it. */
 export interface FetchSubject {
@@ -26,7 +28,7 @@ export function needsContent(items: readonly FetchItem[]): boolean {
 
 /** True when these items implicitly set \Seen (RFC 3501 §6.4.5: BODY[...] without PEEK, RFC822, RFC822.TEXT). */
 export function setsSeenFlag(items: readonly FetchItem[]): boolean {
-  return items.some((item) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || (item.kind === 'BODY[]' && !item.peek));
+  return items.some((item) => item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || ((item.kind === 'BODY[]' || item.kind === 'BINARY[]') && !item.peek));
 }
 
 /**
@@ -69,6 +71,16 @@ function sectionBytes(subject: FetchSubject, section: BodySection): Buffer {
   // The whole message needs no MIME tree: Thunderbird's chunked BODY.PEEK[]<n.65536> downloads stay parse-free.
   if (section.part.length === 0 && section.specifier === null) return parsed.raw;
   return extractSection(parsed.raw, parsed.analysis.tree, section) ?? EMPTY;
+}
+
+/** Decoded BINARY content: a literal8 when it holds NUL bytes, which a plain literal may not carry (RFC 3516 §4.2). */
+function binaryValue(bytes: Buffer): ImapValue {
+  return bytes.includes(0) ? { literal8: bytes } : bytes;
+}
+
+function binaryBytes(subject: FetchSubject, part: number[]): Buffer {
+  const parsed = subject.content();
+  return binaryContent(parsed.raw, parsed.analysis.tree, part);
 }
 
 /** The `name value` pairs for `items`, in request order, each name at most once. */
@@ -117,6 +129,13 @@ export function renderFetchItems(items: readonly FetchItem[], subject: FetchSubj
         break;
       case 'BODY[]':
         add(bodyResponseName(item.section, item.partial), () => applyPartial(sectionBytes(subject, item.section), item.partial));
+        break;
+      case 'BINARY[]':
+        // The partial origin is named as BODY's is (`BINARY[1]<0>`), as Dovecot answers.
+        add(`BINARY[${item.part.join('.')}]${item.partial ? `<${item.partial.offset}>` : ''}`, () => binaryValue(applyPartial(binaryBytes(subject, item.part), item.partial)));
+        break;
+      case 'BINARY.SIZE':
+        add(`BINARY.SIZE[${item.part.join('.')}]`, () => binaryBytes(subject, item.part).length);
         break;
       default: {
         const unknown: never = item;

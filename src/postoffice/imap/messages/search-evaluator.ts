@@ -29,6 +29,8 @@ export interface SearchScope {
   maxSequence: number;
   /** Highest UID in the session's view. */
   maxUid: number;
+  /** The saved search result `$` (RFC 5182), as uids; empty when nothing was saved. */
+  savedUids?: ReadonlySet<number>;
 }
 
 /** Relative cost of a key: 0 metadata only, 1 header bytes, 2 body bytes. */
@@ -121,8 +123,11 @@ export function matchesSearch(key: SearchKey, candidate: SearchCandidate, scope:
     case 'not':
       return !matchesSearch(key.key, candidate, scope);
     case 'sequence':
+      // `$` means the same messages whether written as a sequence set or after UID (RFC 5182 §2.1).
+      if (key.set.saved) return scope.savedUids?.has(candidate.record.uid) ?? false;
       return sequenceSetContains(key.set, candidate.seq, scope.maxSequence);
     case 'uid':
+      if (key.set.saved) return scope.savedUids?.has(candidate.record.uid) ?? false;
       return sequenceSetContains(key.set, candidate.record.uid, scope.maxUid);
     case 'flag': {
       const present = key.flag.toLowerCase() === '\\recent' ? candidate.recent : hasFlag(candidate.record.flags, key.flag);

@@ -14,6 +14,11 @@ export interface CommandParserOptions {
   maxLiteralBytes?: number;
   /** Largest sum of the literals of one command (bounds memory per command); default 2 x maxLiteralBytes. */
   maxCommandLiteralBytes?: number;
+  /**
+   * LITERAL- (RFC 7888 §5): larger non-synchronizing literals are read, skipped and the command answered
+   * `BAD [TOOBIG]`. Default: no limit beyond maxLiteralBytes (LITERAL+).
+   */
+  maxNonSynchronizingLiteralBytes?: number;
 }
 
 const LINE_FEED = 0x0a;
@@ -28,6 +33,8 @@ interface LiteralAnnouncement {
   /** Infinity when the digits do not fit any sane size. */
   size: number;
   synchronizing: boolean;
+  /** `~{n}`: a literal8 (RFC 3516), which may carry NUL bytes. */
+  binary: boolean;
 }
 
 /**
@@ -45,7 +52,7 @@ interface OverlongLine {
 
 type ParserState =
   | { kind: 'command' }
-  | { kind: 'literal'; size: number }
+  | { kind: 'literal'; size: number; binary: boolean }
   /** Discarding the rest of a broken line; `tail` holds its last bytes to spot a `{n+}` announcement. */
   | { kind: 'skip-line'; tail: Buffer; overlong?: OverlongLine }
   | { kind: 'skip-literal'; remaining: number }
@@ -59,7 +66,7 @@ export function findLiteralAnnouncement(segment: Buffer): LiteralAnnouncement | 
   if (!match) return undefined;
   const digits = match[2];
   const size = digits.length > 15 ? Infinity : Number(digits);
-  return { start: tailStart + match.index, size, synchronizing: match[3] !== '+' };
+  return { start: tailStart + match.index, size, synchronizing: match[3] !== '+', binary: match[1] === '~' };
 }
 
 function extendHead(overlong: OverlongLine, more: Buffer): void {
@@ -78,6 +85,7 @@ export class CommandParser {
   private readonly maxLineBytes: number;
   private readonly maxLiteralBytes: number;
   private readonly maxCommandLiteralBytes: number;
+  private readonly maxNonSynchronizingLiteralBytes: number;
   private readonly queue = new ByteQueue();
   private state: ParserState = { kind: 'command' };
   private command: CommandInProgress = newCommand();
@@ -89,6 +97,7 @@ export class CommandParser {
     this.maxLineBytes = options.maxLineBytes ?? 65536 + 1024;
     this.maxLiteralBytes = options.maxLiteralBytes ?? 64 * 1024 * 1024;
     this.maxCommandLiteralBytes = options.maxCommandLiteralBytes ?? 2 * this.maxLiteralBytes;
+    this.maxNonSynchronizingLiteralBytes = options.maxNonSynchronizingLiteralBytes ?? Infinity;
   }
 
   push(chunk: Buffer): void {
@@ -146,7 +155,7 @@ export class CommandParser {
           if (this.queue.length < state.size) return { kind: 'need-more' };
           const value = this.queue.take(state.size);
           const stack = this.command.stack;
-          stack[stack.length - 1].push({ type: 'string', value, literal: true });
+          stack[stack.length - 1].push(state.binary ? { type: 'string', value, literal: true, binary: true } : { type: 'string', value, literal: true });
           this.command.needSeparator = true;
           this.state = { kind: 'command' };
           continue;
@@ -216,8 +225,14 @@ export class CommandParser {
       this.queue.clear();
       return { kind: 'error', tag: command.tag, message, fatal: true };
     }
+    if (!announcement.synchronizing && announcement.size > this.maxNonSynchronizingLiteralBytes) {
+      // RFC 7888 §4 choice 1: read the literal (failLine skips it) and reject the command.
+      const limit = `non-synchronizing literals are limited to ${this.maxNonSynchronizingLiteralBytes} bytes (LITERAL-); send {${announcement.size}} and wait for "+"`;
+      const failure = this.failLine(command.tag, limit, announcement);
+      return failure.kind === 'error' ? { ...failure, code: 'TOOBIG' } : failure;
+    }
     command.literalBytes += announcement.size;
-    this.state = { kind: 'literal', size: announcement.size };
+    this.state = { kind: 'literal', size: announcement.size, binary: announcement.binary };
     if (announcement.synchronizing) return { kind: 'need-literal', size: announcement.size };
     return undefined;
   }

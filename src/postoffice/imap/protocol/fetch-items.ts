@@ -1,6 +1,7 @@
 // FETCH attributes (RFC 3501 §6.4.5, §9 `fetch-att`, `section`, RFC 7162 MODSEQ): the ALL/FAST/FULL
 // macros, simple items, and `BODY[section]<partial>` / `BODY.PEEK[...]` with the section grammar
-// `1.2.HEADER`, `1.2.MIME`, `HEADER.FIELDS (A B)`, `HEADER.FIELDS.NOT (A B)`, `TEXT`.
+// `1.2.HEADER`, `1.2.MIME`, `HEADER.FIELDS (A B)`, `HEADER.FIELDS.NOT (A B)`, `TEXT`; RFC 3516 `BINARY[part]<partial>`,
+// `BINARY.PEEK[part]<partial>` and `BINARY.SIZE[part]` (section-binary: part numbers only).
 import type { BodySection, FetchItem, Token } from './protocol-types.ts';
 import { ProtocolSyntaxError } from './protocol-syntax-error.ts';
 import { tokenToNumber } from './token-values.ts';
@@ -34,18 +35,43 @@ function parseFetchItem(token: Token): FetchItem {
   const upper = text.toUpperCase();
   const simple = SIMPLE_ITEMS.find((name) => name === upper);
   if (simple) return { kind: simple };
+  const binary = /^(BINARY|BINARY\.PEEK|BINARY\.SIZE)\[(.*)\](?:<([0-9]+)\.([0-9]+)>)?$/is.exec(text);
+  if (binary) return parseBinaryItem(binary[1].toUpperCase(), binary[2], binary[3], binary[4]);
   const match = /^(BODY|BODY\.PEEK)\[(.*)\](?:<([0-9]+)\.([0-9]+)>)?$/is.exec(text);
   if (!match) {
     if (MACROS[upper]) throw new ProtocolSyntaxError(`${upper} is a macro and cannot appear inside a list`);
     throw new ProtocolSyntaxError(`unknown fetch attribute "${text}"`);
   }
   const item: FetchItem = { kind: 'BODY[]', peek: match[1].length > 4, section: parseSection(match[2]) };
-  if (match[3] !== undefined) {
-    const offset = tokenToNumber({ type: 'atom', value: match[3] }, 'partial offset');
-    const length = tokenToNumber({ type: 'atom', value: match[4] }, 'partial length');
-    if (length === 0) throw new ProtocolSyntaxError('partial length must be greater than zero');
-    item.partial = { offset, length };
+  if (match[3] !== undefined) item.partial = parsePartial(match[3], match[4]);
+  return item;
+}
+
+/** `<offset.length>` of a partial fetch (RFC 3501 §6.4.5). */
+function parsePartial(offsetText: string, lengthText: string | undefined): { offset: number; length: number } {
+  const offset = tokenToNumber({ type: 'atom', value: offsetText }, 'partial offset');
+  const length = tokenToNumber({ type: 'atom', value: lengthText ?? '' }, 'partial length');
+  if (length === 0) throw new ProtocolSyntaxError('partial length must be greater than zero');
+  return { offset, length };
+}
+
+/** RFC 3516 §4.2 BINARY items: `section-binary = "[" [section-part] "]"`, a partial only for BINARY(.PEEK). */
+function parseBinaryItem(name: string, sectionText: string, offsetText: string | undefined, lengthText: string | undefined): FetchItem {
+  const part: number[] = [];
+  if (sectionText !== '') {
+    for (const number of sectionText.split('.')) {
+      if (!/^[1-9][0-9]{0,8}$/.test(number)) {
+        throw new ProtocolSyntaxError(`invalid ${name} section "${sectionText}": only part numbers such as 1 or 2.1 are allowed (RFC 3516)`);
+      }
+      part.push(Number(number));
+    }
   }
+  if (name === 'BINARY.SIZE') {
+    if (offsetText !== undefined) throw new ProtocolSyntaxError('BINARY.SIZE takes no partial range');
+    return { kind: 'BINARY.SIZE', part };
+  }
+  const item: FetchItem = { kind: 'BINARY[]', peek: name === 'BINARY.PEEK', part };
+  if (offsetText !== undefined) item.partial = parsePartial(offsetText, lengthText);
   return item;
 }
 
@@ -141,6 +167,8 @@ export function formatSection(section: BodySection): string {
  * and a partial fetch `<o.n>` answers as `<o>`.
  */
 export function fetchResponseLabel(item: FetchItem): string {
+  if (item.kind === 'BINARY[]') return `BINARY[${item.part.join('.')}]${item.partial ? `<${item.partial.offset}>` : ''}`;
+  if (item.kind === 'BINARY.SIZE') return `BINARY.SIZE[${item.part.join('.')}]`;
   if (item.kind !== 'BODY[]') return item.kind;
   return `BODY[${formatSection(item.section)}]${item.partial ? `<${item.partial.offset}>` : ''}`;
 }

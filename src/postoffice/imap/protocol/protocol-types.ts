@@ -7,8 +7,8 @@ export type Token =
   /** An atom, kept as written (case preserved). Fetch attributes such as `BODY.PEEK[HEADER.FIELDS (A B)]<0.10>`
    *  are ONE atom: text inside `[...]` (spaces and parentheses included) belongs to the atom. */
   | { type: 'atom'; value: string }
-  /** A quoted string or a literal (`{n}` / `{n+}` / `~{n}`), as raw bytes. */
-  | { type: 'string'; value: Buffer; literal: boolean }
+  /** A quoted string or a literal (`{n}` / `{n+}` / `~{n}`), as raw bytes; `binary` marks a literal8 `~{n}` (RFC 3516). */
+  | { type: 'string'; value: Buffer; literal: boolean; binary?: boolean }
   | { type: 'list'; items: Token[] }
   | { type: 'nil' };
 
@@ -30,8 +30,9 @@ export type ParseResult =
   | { kind: 'request'; request: CommandRequest }
   /** A raw line (CRLF stripped), returned only while the parser is in line mode (IDLE's DONE, AUTHENTICATE). */
   | { kind: 'line'; text: string }
-  /** The command is broken; the rest of its line was skipped. `tag` is known when the line began with one. */
-  | { kind: 'error'; tag: string | undefined; message: string; fatal?: boolean };
+  /** The command is broken; the rest of its line was skipped. `tag` is known when the line began with one; `code`
+   *  is a response code for the BAD (`TOOBIG`). */
+  | { kind: 'error'; tag: string | undefined; message: string; fatal?: boolean; code?: string };
 
 /** A value the serializer writes into a response (RFC 3501 §4). */
 export type ImapValue =
@@ -41,12 +42,14 @@ export type ImapValue =
   | string // quoted string, or a literal when it contains CR/LF/8-bit/`"`-heavy content
   | Buffer // always a literal
   | { atom: string } // written verbatim: flags, `BODY[HEADER]<0>`, section labels
+  | { literal8: Buffer } // `~{n}` literal8 (RFC 3516 §4.2): decoded BINARY content holding NUL bytes
   | ImapValue[]; // parenthesized list
 
 /** A sequence set (`1:3,7,9:*`); `*` is resolved against the mailbox when used. */
 export interface SequenceSet {
   ranges: Array<{ start: number | '*'; end: number | '*' }>;
-  /** True when the set was `$` (RFC 5182 SEARCHRES); unsupported values are rejected by the parser. */
+  /** True when the set was `$` (RFC 5182 SEARCHRES): the saved search result; `ranges` is then empty. */
+  saved?: boolean;
 }
 
 export interface BodySection {
@@ -70,7 +73,11 @@ export type FetchItem =
   | { kind: 'RFC822.HEADER' }
   | { kind: 'RFC822.TEXT' }
   | { kind: 'MODSEQ' }
-  | { kind: 'BODY[]'; peek: boolean; section: BodySection; partial?: { offset: number; length: number } };
+  | { kind: 'BODY[]'; peek: boolean; section: BodySection; partial?: { offset: number; length: number } }
+  /** RFC 3516 `BINARY[part]<partial>` / `BINARY.PEEK[...]`: the part with its Content-Transfer-Encoding undone. */
+  | { kind: 'BINARY[]'; peek: boolean; part: number[]; partial?: { offset: number; length: number } }
+  /** RFC 3516 `BINARY.SIZE[part]`: the size of the decoded part. */
+  | { kind: 'BINARY.SIZE'; part: number[] };
 
 export type SearchKey =
   | { kind: 'all' }

@@ -1,6 +1,6 @@
 // Serializes server responses (RFC 3501 §7 responses, §4 data formats): untagged `* ...` data, tagged
 // status lines with optional response codes, `+` continuations, and ImapValues (NIL, numbers, quoted
-// strings, literals, parenthesized lists, verbatim atoms).
+// strings, literals, RFC 3516 literal8, parenthesized lists, verbatim atoms).
 import type { ImapValue } from './protocol-types.ts';
 
 const CRLF = Buffer.from('\r\n');
@@ -46,6 +46,8 @@ function appendValue(value: ImapValue, into: Buffer[]): void {
       appendValue(item, into);
     });
     into.push(Buffer.from(')'));
+  } else if ('literal8' in value) {
+    into.push(Buffer.from(`~{${value.literal8.length}}\r\n`), value.literal8);
   } else {
     into.push(Buffer.from(value.atom, 'utf8'));
   }

@@ -55,7 +55,7 @@ class SearchKeyReader {
     if (token.type !== 'atom') throw new ProtocolSyntaxError('expected a search key such as ALL, UNSEEN or FROM "x"');
     const name = token.value.toUpperCase();
     if (isSequenceSetText(token.value)) return { kind: 'sequence', set: parseSequenceSet(token.value) };
-    if (name === '$') return { kind: 'sequence', set: parseSequenceSet('$') }; // throws: SEARCHRES unsupported
+    if (name === '$') return { kind: 'sequence', set: parseSequenceSet('$') }; // RFC 5182 saved result
     if (name === 'ALL') return { kind: 'all' };
     const flagKey = FLAG_KEYS[name];
     if (flagKey) return { kind: 'flag', flag: flagKey.flag, set: flagKey.set };

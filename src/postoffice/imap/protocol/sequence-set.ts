@@ -1,5 +1,6 @@
 // Sequence sets (RFC 3501 §9 `sequence-set`): `1:3,7,9:*`. `*` is the largest number in use, resolved
-// against the mailbox; `n:m` may be written in either order. `$` (RFC 5182 SEARCHRES) is not supported.
+// against the mailbox; `n:m` may be written in either order. `$` alone (RFC 5182 §2.1 `seq-last-command`) names
+// the saved search result: the set comes back with `saved` and no ranges, and the session resolves it.
 import type { SequenceSet } from './protocol-types.ts';
 import { ProtocolSyntaxError } from './protocol-syntax-error.ts';
 
@@ -14,7 +15,8 @@ function parseBound(text: string, whole: string): number | '*' {
 }
 
 export function parseSequenceSet(text: string): SequenceSet {
-  if (text === '$') throw new ProtocolSyntaxError('the "$" saved search result (SEARCHRES) is not supported');
+  if (text === '$') return { ranges: [], saved: true };
+  if (text.includes('$')) throw new ProtocolSyntaxError(`invalid sequence set "${text}": "$" (the saved search result) must stand alone`);
   if (text === '') throw new ProtocolSyntaxError('missing sequence set');
   const ranges = text.split(',').map((element) => {
     const bounds = element.split(':');

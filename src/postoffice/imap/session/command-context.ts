@@ -27,7 +27,9 @@
 //    FETCH ... (CHANGEDSINCE n) and the MODSEQ fetch item; STORE ... (UNCHANGEDSINCE n) with `[MODIFIED set]`
 //    in the tagged OK; SEARCH MODSEQ n with `(MODSEQ n)` at the end of `* SEARCH`. Using any of them enables
 //    CONDSTORE for the session: call `context.session.enableCondstore()`. While `session.condstore` is true,
-//    every FETCH response (solicited and unsolicited) carries `MODSEQ (n)` (RFC 7162 §3.2.4).
+//    every FETCH response (solicited and unsolicited) carries `MODSEQ (n)` (RFC 7162 §3.2.4). Once QRESYNC is
+//    enabled (`session.enabled.has('QRESYNC')`) the flush writes `* VANISHED uids` instead of EXPUNGE and FETCHes
+//    a STORE causes carry UID too; the store remembers every expunge's MODSEQ (store.expungedSince).
 // 7. `holdsExpunge: true` for FETCH, STORE and SEARCH: the dispatcher then holds other sessions' EXPUNGEs
 //    back when the command ran without the UID prefix (RFC 3501 §7.4.1). COPY/MOVE/EXPUNGE: false.
 // 8. Read-only (EXAMINE): STORE/EXPUNGE/MOVE throw `new ImapError('NO', '...', 'READ-ONLY')` when
@@ -35,6 +37,7 @@
 import type { Logger } from '../../../logger.ts';
 import type { AccountDirectoryApi } from '../../accounts/account-types.ts';
 import type { CommandRequest, ImapValue } from '../protocol/protocol-types.ts';
+import type { MailboxNameCodec } from '../protocol/mailbox-name-codec.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
 
@@ -90,6 +93,8 @@ export interface SessionControl extends ImapSessionView {
   loginFailed(login: string): Promise<void>;
   /** True when STARTTLS can be offered: TLS is configured and not active yet. */
   readonly tlsAvailable: boolean;
+  /** Non-synchronizing literals are limited to 4096 bytes: LITERAL- is advertised instead of LITERAL+ (RFC 7888 §5). */
+  readonly literalMinus: boolean;
   /** How often IDLE sends `* OK Still here` (rarely: Thunderbird leaves IDLE on every untagged line). */
   readonly idleKeepaliveMs: number;
   /** Makes `mailbox` the selected one (closing any previous selection without expunging). */
@@ -100,6 +105,10 @@ export interface SessionControl extends ImapSessionView {
   enable(extension: string): void;
   /** STARTTLS: after the tagged OK is written, upgrade the socket in place. */
   startTlsAfterReply(): void;
+  /** COMPRESS DEFLATE (RFC 4978): after the tagged OK is written, compress both directions. */
+  compressAfterReply(): void;
+  /** True once COMPRESS is active. */
+  readonly compressed: boolean;
   /** LOGOUT: state 'logout'; the connection closes after the tagged OK. */
   logout(): void;
 }
@@ -127,4 +136,8 @@ export interface CommandContext {
    * it READ-ONLY; APPEND/COPY/MOVE into it, DELETE/RENAME of it fail with NO [NOPERM] (session/read-only-mailbox.ts).
    */
   isReadOnlyMailbox(name: string): boolean;
+  /** Mailbox names on the wire: modified UTF-7, or UTF-8 after ENABLE UTF8=ACCEPT / IMAP4rev2 (RFC 6855 §3). */
+  readonly mailboxNames: MailboxNameCodec;
+  /** The account's storage limit in bytes (RFC 9208 STORAGE, session/storage-quota.ts); undefined: none. */
+  readonly storageQuotaBytes: number | undefined;
 }

@@ -17,8 +17,11 @@ export interface DispatchHost {
   readonly logger: Logger;
   createContext(request: CommandRequest, spec: ImapCommandSpec): CommandContext;
   write(bytes: Buffer): void;
-  /** Writes queued mailbox changes; `allowExpunge` false while EXPUNGE responses must be held back. */
-  flushChanges(allowExpunge: boolean): void;
+  /**
+   * Writes queued mailbox changes; `allowExpunge` false while EXPUNGE responses must be held back. May return
+   * a response code for the tagged OK (`HIGHESTMODSEQ n` after VANISHED, RFC 7162 §3.2.7).
+   */
+  flushChanges(allowExpunge: boolean): string | undefined;
 }
 
 /** Thrown into a running command when its connection went away; it ends the command without a reply. */
@@ -59,8 +62,8 @@ export async function dispatchCommand(host: DispatchHost, request: CommandReques
   try {
     const context = host.createContext(request, spec);
     const result: CommandResult = (await spec.run(context)) ?? {};
-    if (host.state !== 'logout') host.flushChanges(allowExpunge);
-    reply = tagged(tag, 'OK', result.text ?? `${request.uid ? 'UID ' : ''}${spec.name} completed`, result.code);
+    const flushCode = host.state !== 'logout' ? host.flushChanges(allowExpunge) : undefined;
+    reply = tagged(tag, 'OK', result.text ?? `${request.uid ? 'UID ' : ''}${spec.name} completed`, result.code ?? flushCode);
   } catch (error) {
     if (error instanceof ConnectionClosedError) throw error;
     reply = failureReply(host.logger, tag, request, error);

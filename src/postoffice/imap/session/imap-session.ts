@@ -1,6 +1,7 @@
-// One IMAP connection (RFC 3501 §3 states, §5.4 autologout timer, §7.1.5 BYE; RFC 3501 §6.2.1 STARTTLS).
-// It owns the socket and the incremental parser, reads one command at a time (pipelined commands wait their
-// turn) and hands each to the dispatcher; the parser's line mode serves AUTHENTICATE and IDLE's DONE.
+// One IMAP connection (RFC 3501 §3 states, §5.4 autologout timer, §7.1.5 BYE; RFC 3501 §6.2.1 STARTTLS;
+// RFC 4978 COMPRESS=DEFLATE, deflate-layer.ts). It owns the socket and the incremental parser, reads one
+// command at a time (pipelined commands wait their turn) and hands each to the dispatcher; the parser's line
+// mode serves AUTHENTICATE and IDLE's DONE.
 import * as tls from 'node:tls';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../../logger.ts';
@@ -15,6 +16,8 @@ import { ConnectionClosedError, dispatchCommand, type DispatchHost } from './dis
 import { ImapError } from './imap-error.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
+import { DeflateLayer } from './deflate-layer.ts';
+import { MODIFIED_UTF7_NAMES, UTF8_NAMES } from '../protocol/mailbox-name-codec.ts';
 
 export interface SessionTimeouts {
   /** Autologout before authentication (RFC 3501 §5.4 allows any). */
@@ -38,6 +41,8 @@ export interface ImapSessionOptions {
   parserOptions?: CommandParserOptions;
   /** Mailboxes that are read-only for everybody (see imap-server.ts); none when absent. */
   readOnlyMailboxes?: ((account: string, mailbox: string) => boolean) | undefined;
+  /** Per-account storage limit (RFC 9208); none when absent. */
+  storageQuotaBytes?: number | undefined;
 }
 
 export class ImapSession implements SessionControl, DispatchHost {
@@ -51,6 +56,7 @@ export class ImapSession implements SessionControl, DispatchHost {
   readonly #store: MailStoreApi;
   readonly #accounts: AccountDirectoryApi;
   readonly #readOnlyMailboxes: (account: string, mailbox: string) => boolean;
+  readonly #storageQuotaBytes: number | undefined;
   readonly #throttle: LoginThrottle;
   readonly #secureContext: tls.SecureContext | undefined;
   readonly #timeouts: SessionTimeouts;
@@ -66,7 +72,8 @@ export class ImapSession implements SessionControl, DispatchHost {
   #secure = false;
   #failedLogins = 0;
   #closed = false;
-  #afterReply: 'starttls' | 'close' | undefined;
+  #afterReply: 'starttls' | 'compress' | 'close' | undefined;
+  #compression: DeflateLayer | undefined;
   #wakeReader: (() => void) | undefined;
   #autologoutTimer: NodeJS.Timeout | undefined;
 
@@ -78,6 +85,7 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.#store = options.store;
     this.#accounts = options.accounts;
     this.#readOnlyMailboxes = options.readOnlyMailboxes ?? (() => false);
+    this.#storageQuotaBytes = options.storageQuotaBytes;
     this.table = options.table;
     this.#throttle = options.throttle;
     this.#secureContext = options.secureContext;
@@ -107,17 +115,28 @@ export class ImapSession implements SessionControl, DispatchHost {
   get secure(): boolean {
     return this.#secure;
   }
+  get compressed(): boolean {
+    return this.#compression !== undefined;
+  }
   get tlsAvailable(): boolean {
     return this.#secureContext !== undefined && !this.#secure;
   }
+  get literalMinus(): boolean {
+    return this.#parserOptions.maxNonSynchronizingLiteralBytes !== undefined;
+  }
 
   enableCondstore(): void {
+    if (this.#condstore) return;
     this.#condstore = true;
+    // RFC 7162 §3.1: the first CONDSTORE enabling command with a mailbox selected reports its HIGHESTMODSEQ.
+    const selected = this.#selected;
+    if (selected) this.write(statusLine('OK', 'Highest', `HIGHESTMODSEQ ${selected.highestModseq}`));
   }
 
   enable(extension: string): void {
     this.#enabled.add(extension);
-    if (extension === 'CONDSTORE') this.#condstore = true;
+    // QRESYNC implies CONDSTORE (RFC 7162 §3.2.3): ENABLE QRESYNC is a CONDSTORE enabling command.
+    if (extension === 'CONDSTORE' || extension === 'QRESYNC') this.enableCondstore();
   }
 
   authenticate(account: string): void {
@@ -153,6 +172,10 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.#afterReply = 'starttls';
   }
 
+  compressAfterReply(): void {
+    this.#afterReply = 'compress';
+  }
+
   logout(): void {
     this.#selected?.close();
     this.#selected = undefined;
@@ -163,18 +186,22 @@ export class ImapSession implements SessionControl, DispatchHost {
   // ── DispatchHost ───────────────────────────────────────────────────────────────────────────────────
   write(bytes: Buffer): void {
     if (this.#closed || this.#socket.writableEnded || this.#socket.destroyed) return;
-    this.#socket.write(bytes);
+    if (this.#compression) this.#compression.write(bytes);
+    else this.#socket.write(bytes);
   }
 
-  flushChanges(allowExpunge: boolean): void {
+  flushChanges(allowExpunge: boolean): string | undefined {
     const selected = this.#selected;
-    if (!selected) return;
+    if (!selected) return undefined;
     if (selected.gone) {
       // The mailbox was deleted by another session: sequence numbers mean nothing any more (Dovecot does the same).
       this.#endWithBye('Selected mailbox was deleted, have to disconnect');
-      return;
+      return undefined;
     }
-    selected.flush((bytes) => this.write(bytes), { allowExpunge, condstore: this.#condstore });
+    const qresync = this.#enabled.has('QRESYNC');
+    const outcome = selected.flush((bytes) => this.write(bytes), { allowExpunge, condstore: this.#condstore, vanished: qresync });
+    // RFC 7162 §3.2.7, §3.2.9 (and Dovecot after any VANISHED): the tagged OK tells where the view now stands.
+    return qresync && outcome.expunged ? `HIGHESTMODSEQ ${selected.highestModseq}` : undefined;
   }
 
   createContext(request: CommandRequest, spec: ImapCommandSpec): CommandContext {
@@ -193,8 +220,12 @@ export class ImapSession implements SessionControl, DispatchHost {
         return this.#selected;
       },
       continueAndReadLine: (prompt: string) => this.#continueAndReadLine(prompt),
-      flushChanges: () => this.flushChanges(allowExpunge),
+      flushChanges: () => {
+        this.flushChanges(allowExpunge);
+      },
       isReadOnlyMailbox: (name: string) => this.#account !== undefined && this.#readOnlyMailboxes(this.#account, name),
+      storageQuotaBytes: this.#storageQuotaBytes,
+      mailboxNames: this.#enabled.has('UTF8=ACCEPT') || this.#enabled.has('IMAP4REV2') ? UTF8_NAMES : MODIFIED_UTF7_NAMES,
     };
   }
 
@@ -204,7 +235,7 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.#rawSocket.on('data', this.#onData);
     this.#rawSocket.on('error', this.#onSocketError);
     this.#rawSocket.on('close', this.#onClose);
-    const capabilities = capabilityList({ authenticated: false, tlsAvailable: this.tlsAvailable }).join(' ');
+    const capabilities = capabilityList({ authenticated: false, tlsAvailable: this.tlsAvailable, literalMinus: this.literalMinus }).join(' ');
     this.write(statusLine('OK', 'mailswarm ready', `CAPABILITY ${capabilities}`));
     this.#armAutologout();
     try {
@@ -240,7 +271,7 @@ export class ImapSession implements SessionControl, DispatchHost {
           this.#parser.setLineMode(false);
           break;
         case 'error':
-          this.write(result.tag === undefined ? statusLine('BAD', oneLine(result.message)) : tagged(result.tag, 'BAD', oneLine(result.message)));
+          this.write(result.tag === undefined ? statusLine('BAD', oneLine(result.message), result.code) : tagged(result.tag, 'BAD', oneLine(result.message), result.code));
           if (result.fatal) this.#endWithBye('Too much invalid input');
           break;
         case 'request':
@@ -260,18 +291,20 @@ export class ImapSession implements SessionControl, DispatchHost {
       return;
     }
     if (action === 'starttls') this.#upgradeToTls();
-    if (this.#socket.writableNeedDrain) {
+    if (action === 'compress') this.#startCompression();
+    const output = this.#compression?.output ?? this.#socket;
+    if (output.writableNeedDrain) {
       // Backpressure: neither read nor run the next command while a big response is still queued, so a
       // client that pipelines without reading cannot make us buffer without bound.
       const socket = this.#socket;
       socket.pause();
       await new Promise<void>((resolve) => {
         const done = () => {
-          socket.off('drain', done);
+          output.off('drain', done);
           this.#rawSocket.off('close', done);
           resolve();
         };
-        socket.once('drain', done);
+        output.once('drain', done);
         this.#rawSocket.once('close', done);
       });
       socket.resume();
@@ -289,6 +322,24 @@ export class ImapSession implements SessionControl, DispatchHost {
     secureSocket.on('error', this.#onSocketError);
     this.#socket = secureSocket;
     this.#secure = true;
+  }
+
+  /** RFC 4978 §3: compression starts right after the CRLF of the tagged OK, in both directions. */
+  #startCompression(): void {
+    const transport = this.#socket;
+    if (this.#parser.bufferedBytes > 0) {
+      // The client sent more before it saw the OK (§3 forbids it): those bytes are neither plain nor ours to guess.
+      this.logger.warn({ bytes: this.#parser.bufferedBytes }, 'IMAP client pipelined data after COMPRESS; discarded');
+      this.#parser = new CommandParser(this.#parserOptions);
+    }
+    this.#compression = new DeflateLayer({
+      transport,
+      onPlain: this.#onData,
+      onError: (error) => {
+        this.logger.warn({ err: error }, 'IMAP compression stream failed');
+        this.#rawSocket.destroy();
+      },
+    });
   }
 
   async #continueAndReadLine(prompt: string): Promise<string> {
@@ -337,6 +388,8 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   readonly #onClose = (): void => {
     this.#closed = true;
+    // Only now: until the socket closes, the compressor may still be finishing the last responses (BYE).
+    this.#compression?.destroy();
     this.#wake();
     this.#destroy();
   };
@@ -358,7 +411,8 @@ export class ImapSession implements SessionControl, DispatchHost {
   /** Ends the connection after what was written; a client that never reads cannot keep it (or close()) alive. */
   #closeConnection(): void {
     this.#closed = true;
-    this.#socket.end();
+    if (this.#compression) this.#compression.end();
+    else this.#socket.end();
     setTimeout(() => this.#rawSocket.destroy(), 2_000).unref();
     this.#wake();
   }
