@@ -19,18 +19,29 @@ export interface BenchOptions {
   ingestMessagesPerSender: number;
   ingestRepeats: number;
   agents: number;
+  /** Only the mixed-workload phases (persistent sessions and login churn), no idle/wake/ingest/agents. */
+  mixedOnly: boolean;
+  mixedSessions: number;
+  mixedSeconds: number;
+  mixedWarmupSeconds: number;
+  /** Seed of the mixed workload's command choice (printed, so a run's mix can be repeated). */
+  mixedSeed: number;
   resultsFile: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only ours|peer] [--profile <dir>]
   --quick          short smoke run: 200 messages, 1 and 100 idle sessions, fewer repeats
   --only ours|peer benchmark only our post office or only Postfix → Dovecot
-  --profile <dir>  run our post office child under node --cpu-prof, writing the profile into <dir>`;
+  --profile <dir>  run our post office child under node --cpu-prof, writing the profile into <dir>
+  --mixed-only     only the mixed IMAP workload (persistent sessions and login churn)
+  --seed <n>       seed of the mixed workload's random command mix`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   let quick = false;
   let only: BenchOptions['only'];
   let cpuProfileDir: string | undefined;
+  let mixedOnly = false;
+  let mixedSeed = Math.floor(Math.random() * 2 ** 31);
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === '--quick') quick = true;
@@ -41,6 +52,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     } else if (argument === '--profile') {
       cpuProfileDir = argv[++index];
       if (cpuProfileDir === undefined) throw new Error(`--profile needs a directory\n${USAGE}`);
+    } else if (argument === '--mixed-only') mixedOnly = true;
+    else if (argument === '--seed') {
+      const value = argv[++index];
+      if (value === undefined || !/^\d+$/.test(value)) throw new Error(`--seed takes a non-negative integer, not ${value === undefined ? 'nothing' : `"${value}"`}\n${USAGE}`);
+      mixedSeed = Number(value);
     } else if (argument === '--help' || argument === '-h') {
       throw new Error(USAGE);
     } else throw new Error(`unknown argument "${argument}"\n${USAGE}`);
@@ -60,6 +76,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     ingestMessagesPerSender: quick ? 40 : 60,
     ingestRepeats: quick ? 1 : 3,
     agents: quick ? 20 : 100,
+    mixedOnly,
+    mixedSessions: 10,
+    mixedSeconds: quick ? 10 : 30,
+    mixedWarmupSeconds: quick ? 2 : 5,
+    mixedSeed,
     resultsFile: new URL('./results.json', import.meta.url).pathname,
   };
 }

@@ -10,7 +10,9 @@ import { benchUsers, type BenchServer } from './bench-server.ts';
 import { startOurServer } from './our-server.ts';
 import { peerUnavailable, startPeerServer } from './peer-server.ts';
 import { renderTable } from './results-table.ts';
-import { accountsNeeded, benchmarkServer, type ServerResults } from './server-benchmark.ts';
+import { measureMixedWorkload, type MixedResults } from './mixed-workload-benchmark.ts';
+import { renderMixedTable } from './mixed-results-table.ts';
+import { accountsNeeded, benchmarkServer, mixedWorkloadUsers, type ServerResults } from './server-benchmark.ts';
 
 const DOMAIN = 'bench.example';
 
@@ -26,7 +28,13 @@ function machine(): { cpus: number; cpuModel: string; node: string; platform: st
   };
 }
 
-async function runOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: string) => void): Promise<ServerResults> {
+interface RunResults {
+  /** Every phase but the mixed workload; absent with --mixed-only. */
+  server: ServerResults | undefined;
+  mixed: MixedResults;
+}
+
+async function runOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: string) => void): Promise<RunResults> {
   const users = benchUsers(accountsNeeded(options));
   const fanOutMembers = users.slice(0, options.fanOutMembers);
   const started = performance.now();
@@ -40,7 +48,11 @@ async function runOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: 
   }
   log(`[${kind}] ${server.description} up with ${users.length} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   try {
-    return await benchmarkServer(server, options, log);
+    const serverResults = options.mixedOnly ? undefined : await benchmarkServer(server, options, log);
+    const started = performance.now();
+    const say = (line: string): void => log(`[${kind} ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+    const mixed = await measureMixedWorkload(server, mixedWorkloadUsers(users, options), { sessions: options.mixedSessions, seconds: options.mixedSeconds, warmupSeconds: options.mixedWarmupSeconds, seed: options.mixedSeed }, say);
+    return { server: serverResults, mixed };
   } finally {
     await server.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -63,8 +75,10 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(line);
   const host = machine();
   log(`mailswarm bench${options.quick ? ' (--quick)' : ''}: ${host.cpus} × ${host.cpuModel}, ${host.totalMemoryMiB} MiB, node ${host.node}, ${host.platform}, load ${host.loadAverage.join(' ')}`);
-  log(`workload: idle sessions ${options.sessionLevels.join('/')}, wake up to ${options.wakeRepeats}×${options.wakeMessages} msgs per level (time box ${options.wakeBudgetSeconds} s), fan-out ${options.fanOutRounds} rounds to ${options.fanOutMembers}, ingest ${options.ingestRepeats}×${options.ingestSenders}×${options.ingestMessagesPerSender} msgs of 4 KiB, ${options.agents} agents`);
+  log(`mixed workload: ${options.mixedSessions} sessions, ${options.mixedSeconds} s per variant after ${options.mixedWarmupSeconds} s warm-up, seed ${options.mixedSeed}`);
+  if (!options.mixedOnly) log(`workload: idle sessions ${options.sessionLevels.join('/')}, wake up to ${options.wakeRepeats}×${options.wakeMessages} msgs per level (time box ${options.wakeBudgetSeconds} s), fan-out ${options.fanOutRounds} rounds to ${options.fanOutMembers}, ingest ${options.ingestRepeats}×${options.ingestSenders}×${options.ingestMessagesPerSender} msgs of 4 KiB, ${options.agents} agents`);
   const results: { ours?: ServerResults; peer?: ServerResults } = {};
+  const mixed: { ours?: MixedResults; peer?: MixedResults } = {};
   const skipped: Record<string, string> = {};
   const failures: Record<string, string> = {};
   const kinds = (['ours', 'peer'] as const).filter((kind) => options.only === undefined || options.only === kind);
@@ -78,24 +92,26 @@ async function main(): Promise<void> {
       }
     }
     try {
-      results[kind] = await runOne(kind, options, log);
+      const run = await runOne(kind, options, log);
+      if (run.server) results[kind] = run.server;
+      mixed[kind] = run.mixed;
     } catch (error) {
       failures[kind] = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`[${kind}] FAILED: ${failures[kind]}`);
       process.exitCode = 1;
     }
   }
-  if (!results.ours && !results.peer) {
+  if (!mixed.ours && !mixed.peer) {
     log('no server was benchmarked; nothing to tabulate');
     return;
   }
-  const table = renderTable(results.ours, results.peer);
+  const table = [results.ours || results.peer ? renderTable(results.ours, results.peer) : undefined, renderMixedTable(mixed.ours, mixed.peer)].filter((part) => part !== undefined).join('\n\n');
   const notes = [results.ours ? `fan-out (ours): ${results.ours.fanOut.method}` : undefined, results.peer ? `fan-out (peer): ${results.peer.fanOut.method}` : undefined, ...Object.values(skipped)].filter((note) => note !== undefined);
   log('');
-  log(`Machine: ${host.cpus} cores (${host.cpuModel}), node ${host.node}; peer: ${results.peer?.description ?? 'not run'}`);
+  log(`Machine: ${host.cpus} cores (${host.cpuModel}), node ${host.node}; peer: ${results.peer?.description ?? (mixed.peer ? 'Postfix → Dovecot' : 'not run')}`);
   log(table);
   for (const note of notes) log(`- ${note}`);
-  writeFileSync(options.resultsFile, `${JSON.stringify({ date: new Date().toISOString(), machine: host, options, results, skipped, failures, table, notes }, null, 2)}\n`);
+  writeFileSync(options.resultsFile, `${JSON.stringify({ date: new Date().toISOString(), machine: host, options, results, mixed, skipped, failures, table, notes }, null, 2)}\n`);
   log(`\nwrote ${options.resultsFile}`);
 }
 

@@ -7,6 +7,7 @@ import type { BenchOptions } from './bench-options.ts';
 import type { BenchServer, BenchUser, ServerMemory } from './bench-server.ts';
 import { measureFanOut, type FanOutRun } from './fan-out.ts';
 import { measureIngest, type IngestRun } from './ingest.ts';
+import { mixedMailboxesNeeded } from './mixed-workload-benchmark.ts';
 import { openIdleSessions, type RawImapSession } from './raw-imap-session.ts';
 import { median, medianSummary, type LatencySummary } from './statistics.ts';
 import { measureWake, type WakeRun } from './wake-latency.ts';
@@ -31,16 +32,22 @@ export interface ServerResults {
   elapsedSeconds: number;
 }
 
-/** How many accounts a run needs: one per idle session, plus separate ones for the agents. */
+/** How many accounts a run needs: one per idle session, plus separate ones for the agents and the mixed workload. */
 export function accountsNeeded(options: BenchOptions): number {
-  return Math.max(...options.sessionLevels, options.fanOutMembers, options.ingestSenders + 1) + options.agents;
+  return Math.max(...options.sessionLevels, options.fanOutMembers, options.ingestSenders + 1) + options.agents + mixedMailboxesNeeded(options.mixedSessions);
+}
+
+/** The accounts of the mixed workload: the last ones, touched by no other phase. */
+export function mixedWorkloadUsers(users: BenchUser[], options: BenchOptions): BenchUser[] {
+  return users.slice(users.length - mixedMailboxesNeeded(options.mixedSessions));
 }
 
 export async function benchmarkServer(server: BenchServer, options: BenchOptions, progress: (line: string) => void): Promise<ServerResults> {
   const started = performance.now();
   const say = (line: string): void => progress(`[${server.kind} ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const sessionUsers = server.users.slice(0, server.users.length - options.agents);
-  const agentUsers = server.users.slice(server.users.length - options.agents);
+  const reserved = mixedMailboxesNeeded(options.mixedSessions);
+  const sessionUsers = server.users.slice(0, server.users.length - options.agents - reserved);
+  const agentUsers = server.users.slice(server.users.length - options.agents - reserved, server.users.length - reserved);
   const sessions: RawImapSession[] = [];
   const wake: WakeLevel[] = [];
   const memoryBySessions: ServerResults['memoryBySessions'] = [];

@@ -37,6 +37,8 @@ export class TestAccounts implements AccountDirectoryApi {
 
 export interface TestServer {
   store: MailStore;
+  /** Where the store's database lives (a second MailStore may open it to read past the first one's caches). */
+  dataDir: string;
   accounts: TestAccounts;
   server: ImapServerHandle;
   port: number;
@@ -54,6 +56,7 @@ export async function startTestServer(options: Partial<Pick<ImapServerOptions, '
   const server = await startImapServer({ host: '127.0.0.1', port: 0, store, accounts, logger: silentLogger, ...options });
   return {
     store,
+    dataDir,
     accounts,
     server,
     port: server.port,

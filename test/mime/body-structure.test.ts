@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { analyzeMessage, buildBodyStructure, parseMimeTree } from '../../src/postoffice/mime/index.ts';
+import { bodyStructureValue } from '../../src/postoffice/imap/messages/message-structure-values.ts';
 import {
   alternative,
   bareLf,
@@ -20,7 +21,7 @@ const NO_EXT = [null, null, null, null]; // md5, disposition, language, location
 const ASCII = ['charset', 'us-ascii'];
 
 function structureOf(raw: Buffer, extensible = true): unknown {
-  return buildBodyStructure(parseMimeTree(raw), raw, extensible);
+  return bodyStructureValue(buildBodyStructure(parseMimeTree(raw), raw), extensible);
 }
 
 describe('buildBodyStructure (RFC 3501 §7.4.2)', () => {
@@ -222,7 +223,7 @@ describe('buildBodyStructure (RFC 3501 §7.4.2)', () => {
     ];
     for (const raw of samples) {
       const analysis = analyzeMessage(raw);
-      expect(Array.isArray(analysis.bodyStructure)).toBe(true);
+      expect(Array.isArray(bodyStructureValue(analysis.bodyStructure, true))).toBe(true);
     }
     // Dovecot: a multipart without boundary keeps its type, with one empty text/plain child.
     expect(structureOf(samples[3]!, false)).toEqual([['text', 'plain', ASCII, null, null, '7BIT', 0, 0], 'mixed']);

@@ -5,6 +5,7 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BodySection, ImapValue } from '../../src/postoffice/imap/protocol/protocol-types.ts';
 import { analyzeMessage, extractSection, findPart, type MimePart } from '../../src/postoffice/mime/index.ts';
+import { bodyStructureValue, envelopeValue } from '../../src/postoffice/imap/messages/message-structure-values.ts';
 import { dovecotInstalled, fetchItem, openDovecotSandbox, type DovecotSandbox, type ResponseValue } from './dovecot-imap.ts';
 import * as edgeFixtures from './edge-fixtures.ts';
 import * as fixtures from './fixtures.ts';
@@ -128,9 +129,9 @@ async function expectSameAsDovecot(sandbox: DovecotSandbox, raw: Buffer): Promis
   expect(output.toString('latin1')).toContain('c0 OK');
 
   expect(fetchItem(output, 'RFC822.SIZE')).toBe(raw.length);
-  expect(canonical(fetchItem(output, 'ENVELOPE'))).toEqual(canonical(analysis.envelope));
-  expect(canonical(fetchItem(output, 'BODYSTRUCTURE'))).toEqual(canonical(analysis.bodyStructure));
-  expect(canonical(fetchItem(output, 'BODY'))).toEqual(canonical(analysis.body));
+  expect(canonical(fetchItem(output, 'ENVELOPE'))).toEqual(canonical(envelopeValue(analysis.envelope)));
+  expect(canonical(fetchItem(output, 'BODYSTRUCTURE'))).toEqual(canonical(bodyStructureValue(analysis.bodyStructure, true)));
+  expect(canonical(fetchItem(output, 'BODY'))).toEqual(canonical(bodyStructureValue(analysis.bodyStructure, false)));
   for (const section of sections) {
     const theirs = fetchItem(output, `BODY[${sectionLabel(section)}]`) ?? '';
     const ours = extractSection(raw, analysis.tree, section)?.toString('utf8') ?? '';

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BodySection } from '../../src/postoffice/imap/protocol/protocol-types.ts';
 import { analyzeMessage, extractSection, parseMimeTree } from '../../src/postoffice/mime/index.ts';
+import { bodyStructureValue } from '../../src/postoffice/imap/messages/message-structure-values.ts';
 import { dispositions, encodedRfc822, mboxFromLine, nestedCut, padding, topLevelRfc822 } from './edge-fixtures.ts';
 import { headerOnly, mixedWithAttachment } from './fixtures.ts';
 
@@ -31,7 +32,7 @@ describe('Dovecot-compatible edge cases', () => {
   });
 
   it('parses an encoded message/rfc822 as a message anyway', () => {
-    const structure = analyzeMessage(encodedRfc822).bodyStructure as unknown[];
+    const structure = bodyStructureValue(analyzeMessage(encodedRfc822).bodyStructure, true) as unknown[];
     const part = structure[0] as unknown[];
     expect(part.slice(0, 7)).toEqual(['message', 'rfc822', null, null, null, 'base64', 26]);
     expect(part[9]).toBe(1);
@@ -53,7 +54,7 @@ describe('Dovecot-compatible edge cases', () => {
   });
 
   it('reports a disposition without type but with parameters', () => {
-    const structure = analyzeMessage(dispositions).bodyStructure as unknown[][];
+    const structure = bodyStructureValue(analyzeMessage(dispositions).bodyStructure, true) as unknown[][];
     expect(structure[0]![9]).toEqual(['', ['filename', 'x']]); // text part: md5 at 8, disposition at 9
     expect(structure[1]![9]).toEqual(['INLINE', null]);
   });

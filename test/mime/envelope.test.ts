@@ -2,10 +2,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildEnvelope, parseMimeTree } from '../../src/postoffice/mime/index.ts';
+import { envelopeValue } from '../../src/postoffice/imap/messages/message-structure-values.ts';
 import { crlf, groups, rfc3501Example, simpleText } from './fixtures.ts';
 
 function envelopeOf(raw: Buffer): unknown {
-  return buildEnvelope(parseMimeTree(raw), raw);
+  return envelopeValue(buildEnvelope(parseMimeTree(raw), raw));
 }
 
 describe('buildEnvelope (RFC 3501 §7.4.2)', () => {

@@ -1,9 +1,18 @@
 // Extracts the exact bytes of an RFC 3501 §6.4.5 body section: BODY[], [HEADER], [HEADER.FIELDS (..)],
 // [HEADER.FIELDS.NOT (..)], [TEXT], [n.MIME] and part numbers (descending into message/rfc822), plus <o.n> partials.
 
-import type { BodySection } from '../imap/protocol/protocol-types.ts';
 import type { HeaderField } from './header-fields.ts';
 import { findPart, type MimePart } from './mime-tree.ts';
+
+/** Which section to extract: the same shape as the IMAP parser's BodySection, declared here so this pure layer
+ *  depends on no protocol module. */
+export interface BodySection {
+  /** Part path, e.g. [1, 2] for `1.2`; empty for the whole message. */
+  part: number[];
+  specifier: 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME' | null;
+  /** Field names for HEADER.FIELDS (NOT), as written (compare case-insensitively). */
+  fields?: string[];
+}
 
 const CRLF = Buffer.from('\r\n');
 

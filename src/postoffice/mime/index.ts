@@ -1,9 +1,15 @@
 // Public surface of the pure MIME layer used by IMAP FETCH and SEARCH (RFC 3501 §6.4.4, §6.4.5, §7.4.2).
 
 export { parseMimeTree, findPart, type MimePart, type ContentType, type HeaderField } from './mime-tree.ts';
-export { buildEnvelope } from './envelope.ts';
-export { buildBodyStructure } from './body-structure.ts';
-export { extractSection, applyPartial } from './body-section.ts';
+export { buildEnvelope, type Envelope, type EnvelopeAddress } from './envelope.ts';
+export {
+  buildBodyStructure,
+  type BodyStructure,
+  type SinglePartStructure,
+  type MultipartStructure,
+  type PartDisposition,
+} from './body-structure.ts';
+export { extractSection, applyPartial, type BodySection } from './body-section.ts';
 export { headerMatches, textMatches, sentDate, sentDay } from './search-match.ts';
 export { analyzeMessage, type MessageAnalysis } from './analyze-message.ts';
 export { decodeEncodedWords } from './encoded-words.ts';

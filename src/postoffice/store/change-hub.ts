@@ -11,6 +11,8 @@ export class ChangeHub {
   // subscriptions, each removed by its own unsubscribe function.
   readonly #listeners = new Map<number, Set<{ listener: ChangeListener }>>();
   readonly #onListenerError: ListenerErrorHandler;
+  /** Told of every mailbox's changes, after the mailbox's own listeners (account-wide NOTIFY events). */
+  #everyMailbox: ChangeListener | undefined;
 
   constructor(onListenerError: ListenerErrorHandler) {
     this.#onListenerError = onListenerError;
@@ -32,7 +34,22 @@ export class ChangeHub {
     };
   }
 
+  /** Sets the one listener that hears every mailbox's changes (the store's account-wide events). */
+  listenToEveryMailbox(listener: ChangeListener): void {
+    this.#everyMailbox = listener;
+  }
+
   emit(change: MailboxChange): void {
+    this.#emitToMailbox(change);
+    if (this.#everyMailbox === undefined) return;
+    try {
+      this.#everyMailbox(change);
+    } catch (error) {
+      this.#reportListenerError(error, change);
+    }
+  }
+
+  #emitToMailbox(change: MailboxChange): void {
     const entries = this.#listeners.get(change.mailboxId);
     if (!entries) return;
     // Snapshot: a listener may unsubscribe (or subscribe others) while we iterate.

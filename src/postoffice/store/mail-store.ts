@@ -2,10 +2,12 @@
 // sessions share. Messages, flags, UIDs and MODSEQs follow RFC 3501 §2.3 and RFC 7162 §3; every mutation is
 // one transaction, durable when the method returns, and its change events are emitted after COMMIT.
 // \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
-// deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts).
+// deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
+// the IMAP sessions' APPEND, STORE and EXPUNGE (appendGrouped, storeFlagsGrouped, expungeGrouped).
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
+import { AccountChanges } from './account-changes.ts';
 import { GroupCommit } from './group-commit.ts';
-import { MailboxDirectory } from './mailbox-directory.ts';
+import { MailboxDirectory, normalizeAddress } from './mailbox-directory.ts';
 import { SELECT_MAILBOX_BY_ID, toMailboxRecord } from './mailbox-rows.ts';
 import { INBOX, normalizeMailboxName } from './mailbox-names.ts';
 import { applyFlagMode, normalizeFlags, sameFlags } from './message-flags.ts';
@@ -24,10 +26,13 @@ import {
   updateMessageFlags,
 } from './message-rows.ts';
 import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
+import { MessageListings } from './message-listings.ts';
 import { RecentClaims } from './recent-claims.ts';
 import { StoreDatabase } from './store-database.ts';
 import {
+  HIERARCHY_DELIMITER,
   StoreError,
+  type AccountChange,
   type DeliveredCopy,
   type DeliveryHook,
   type DeliveryResult,
@@ -53,7 +58,9 @@ export class MailStore implements MailStoreApi {
   readonly #hub: ChangeHub;
   readonly #directory: MailboxDirectory;
   readonly #recent = new RecentClaims();
+  readonly #listings = new MessageListings();
   readonly #group: GroupCommit;
+  readonly #accountChanges: AccountChanges;
 
   private constructor(dataDir: string, options: MailStoreOptions) {
     this.#hub = new ChangeHub(
@@ -61,10 +68,17 @@ export class MailStore implements MailStoreApi {
         ((error, change) => console.error(`mail store: a change listener of mailbox ${change.mailboxId} threw`, error)),
     );
     this.#database = new StoreDatabase(dataDir, this.#hub);
+    this.#accountChanges = new AccountChanges(
+      (mailboxId) => this.getMailboxById(mailboxId)?.account,
+      (error) => console.error('mail store: an account change listener threw', error),
+    );
+    this.#hub.listenToEveryMailbox((change) => this.#accountChanges.mailboxChanged(change));
     this.#directory = new MailboxDirectory(this.#database);
     this.#group = new GroupCommit(this.#database);
     const recent = this.#recent;
     const database = this.#database;
+    const listings = this.#listings;
+    this.#database.setChangeObserver({ queued: (change) => listings.changed(change), rolledBack: () => listings.clear() });
     this.#database.setCommitParticipant({
       beforeCommit: () => recent.write(database),
       afterCommit: () => recent.written(),
@@ -102,15 +116,22 @@ export class MailStore implements MailStoreApi {
   }
 
   createMailbox(account: string, name: string, specialUse: SpecialUse | null = null): MailboxRecord {
-    return this.#directory.createMailbox(account, name, specialUse);
+    return this.#reportingDirectoryChange(account, () => this.#directory.createMailbox(account, name, specialUse));
   }
 
   deleteMailbox(account: string, name: string): void {
-    this.#directory.deleteMailbox(account, name);
+    const id = this.#directory.getMailbox(account, name)?.id;
+    this.#reportingDirectoryChange(account, () => this.#directory.deleteMailbox(account, name));
+    if (id !== undefined) this.#accountChanges.forget(id);
   }
 
   renameMailbox(account: string, oldName: string, newName: string): void {
-    this.#directory.renameMailbox(account, oldName, newName);
+    const oldPrefix = `${oldName}${HIERARCHY_DELIMITER}`.toLowerCase();
+    const renamed = (name: string): string | undefined => {
+      if (name.toLowerCase() === oldName.toLowerCase()) return newName;
+      return name.toLowerCase().startsWith(oldPrefix) ? `${newName}${name.slice(oldPrefix.length - 1)}` : undefined;
+    };
+    this.#reportingDirectoryChange(account, () => this.#directory.renameMailbox(account, oldName, newName), renamed);
   }
 
   listSubscriptions(account: string): string[] {
@@ -119,6 +140,8 @@ export class MailStore implements MailStoreApi {
 
   setSubscribed(account: string, name: string, subscribed: boolean): void {
     this.#directory.setSubscribed(account, name, subscribed);
+    const owner = normalizeAddress(account);
+    if (this.#accountChanges.watched(owner)) this.#accountChanges.subscriptionChanged(owner, name, subscribed);
   }
 
   /**
@@ -141,11 +164,18 @@ export class MailStore implements MailStoreApi {
 
   // Messages
 
+  /** Served from the last listing while the mailbox has not changed (message-listings.ts); records are frozen. */
   listMessages(mailboxId: number): MessageRecord[] {
-    return this.#database
-      .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`)
-      .all(mailboxId)
-      .map(toMessageRecord);
+    const read = (): MessageRecord[] =>
+      this.#database
+        .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`)
+        .all(mailboxId)
+        .map((row) => {
+          const record = toMessageRecord(row);
+          Object.freeze(record.flags);
+          return Object.freeze(record);
+        });
+    return this.#listings.get(mailboxId, read, !this.#database.inTransaction);
   }
 
   getMessage(mailboxId: number, uid: number): MessageRecord | undefined {
@@ -265,6 +295,18 @@ export class MailStore implements MailStoreApi {
     });
   }
 
+  appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): Promise<MessageRecord> {
+    return this.#group.run(() => this.append(mailboxId, raw, flags, internalDate, origin));
+  }
+
+  storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }> {
+    return this.#group.run(() => this.storeFlags(mailboxId, uids, mode, flags, origin, unchangedSince));
+  }
+
+  expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]> {
+    return this.#group.run(() => this.expunge(mailboxId, uids, origin));
+  }
+
   /** COPY (RFC 3501 §6.4.7, RFC 4315 COPYUID pairs): flags and internal date kept, new uids in the target. */
   copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }> {
     return this.#database.transaction(() => {
@@ -344,6 +386,21 @@ export class MailStore implements MailStoreApi {
 
   subscribe(mailboxId: number, listener: (change: MailboxChange) => void): () => void {
     return this.#hub.subscribe(mailboxId, listener);
+  }
+
+  subscribeAccount(account: string, listener: (change: AccountChange) => void): () => void {
+    return this.#accountChanges.subscribe(normalizeAddress(account), listener);
+  }
+
+  /** Runs one directory operation and, when the account is watched (NOTIFY), reports which names it changed. */
+  #reportingDirectoryChange<T>(account: string, operation: () => T, renamed?: (oldName: string) => string | undefined): T {
+    const owner = normalizeAddress(account);
+    if (!this.#accountChanges.watched(owner)) return operation();
+    const names = () => new Set(this.#directory.listMailboxes(owner).map((mailbox) => mailbox.name));
+    const before = names();
+    const result = operation();
+    this.#accountChanges.directoryChanged(owner, before, names(), renamed);
+    return result;
   }
 
   close(): void {

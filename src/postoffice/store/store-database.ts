@@ -30,6 +30,12 @@ export interface BatchResult<T> {
   changes: MailboxChange[];
 }
 
+/** Told of every change as it is queued and of every rollback (message-listings.ts drops stale listings). */
+export interface ChangeObserver {
+  queued(change: MailboxChange): void;
+  rolledBack(): void;
+}
+
 export class StoreDatabase {
   readonly #connection: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
@@ -37,6 +43,7 @@ export class StoreDatabase {
   #pendingChanges: MailboxChange[] | null = null;
   #participant: CommitParticipant | undefined;
   #beforePublishingSynced: (() => void) | undefined;
+  #changeObserver: ChangeObserver | undefined;
   /** The WAL file, which the group commit fdatasyncs itself. */
   readonly walFile: string;
 
@@ -69,6 +76,15 @@ export class StoreDatabase {
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  setChangeObserver(observer: ChangeObserver): void {
+    this.#changeObserver = observer;
+  }
+
+  /** True inside transaction() or transactionBatch(): what is read now may not be committed yet. */
+  get inTransaction(): boolean {
+    return this.#connection.isTransaction;
   }
 
   setCommitParticipant(participant: CommitParticipant): void {
@@ -132,6 +148,7 @@ export class StoreDatabase {
             outcomes.push({ ok: true, value });
           } catch (error) {
             changes.length = queuedBefore;
+            this.#changeObserver?.rolledBack();
             // Undoes this unit only; the savepoint is then released (it stays on the stack otherwise).
             this.#connection.exec('ROLLBACK TO unit');
             this.#connection.exec('RELEASE unit');
@@ -159,6 +176,7 @@ export class StoreDatabase {
   #abort(error: unknown): void {
     this.#pendingChanges = null;
     this.#participant?.afterRollback();
+    this.#changeObserver?.rolledBack();
     this.#rollbackAfter(error);
   }
 
@@ -181,6 +199,7 @@ export class StoreDatabase {
   queueChange(change: MailboxChange): void {
     if (this.#pendingChanges === null) throw new Error('mail store: queueChange outside a transaction');
     this.#pendingChanges.push(change);
+    this.#changeObserver?.queued(change);
   }
 
   close(): void {

@@ -60,6 +60,17 @@ export type MailboxChange =
   /** The mailbox was deleted or renamed away: selected sessions must be told (BYE or NO on next command). */
   | { kind: 'gone'; mailboxId: number; origin?: unknown };
 
+/**
+ * What happened in one account, for RFC 5465 NOTIFY: directory changes (after their commit) and every
+ * mailbox's message changes with the mailbox id (a session watches mailboxes it has not selected).
+ */
+export type AccountChange =
+  | { kind: 'mailbox-created'; account: string; name: string }
+  | { kind: 'mailbox-deleted'; account: string; name: string }
+  | { kind: 'mailbox-renamed'; account: string; oldName: string; newName: string }
+  | { kind: 'subscription'; account: string; name: string; subscribed: boolean }
+  | { kind: 'messages'; account: string; mailboxId: number; change: MailboxChange };
+
 export type FlagMode = 'set' | 'add' | 'remove';
 
 /** An inclusive range of UIDs. */
@@ -155,6 +166,14 @@ export interface MailStoreApi {
   /** Removes messages flagged \Deleted (restricted to `uids` when given); returns the removed uids ascending. */
   expunge(mailboxId: number, uids?: number[], origin?: unknown): number[];
   /**
+   * append(), storeFlags() and expunge() through the group commit (as deliverGrouped): the writes of one
+   * event-loop turn share one COMMIT and one fdatasync off the event loop. Each resolves once its change is
+   * durable and its event emitted, in commit order; a session answers OK only then (IMAP sessions use these).
+   */
+  appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): Promise<MessageRecord>;
+  storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }>;
+  expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]>;
+  /**
    * UIDs expunged from the mailbox after `sinceModseq` (RFC 7162 §3.2.5, §3.2.6), ascending ranges. When the
    * record does not reach back that far (expunges before the store kept them), every UID below UIDNEXT that
    * no message has is returned, as §3.2.6 asks of a server that forgot.
@@ -167,6 +186,8 @@ export interface MailStoreApi {
   findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }>;
   // Change events (never polling)
   subscribe(mailboxId: number, listener: (change: MailboxChange) => void): () => void;
+  /** Every change of one account (`account` as stored: the lower-case address), after its commit (NOTIFY). */
+  subscribeAccount(account: string, listener: (change: AccountChange) => void): () => void;
   close(): void;
 }
 

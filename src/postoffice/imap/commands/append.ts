@@ -6,6 +6,7 @@
 // reaches the client through the change queue before the OK. UTF-8 header fields need ENABLE UTF8=ACCEPT
 // (RFC 6855 §4, `UTF8 (literal8)`, protocol/append-arguments.ts); RFC 9208 OVERQUOTA when they would not fit.
 // CATENATE (RFC 4469) assembles a message from literals and URLs of the user's messages (catenated-message.ts).
+// A single message shares its commit with the other sessions' writes (store appendGrouped): OK once it is durable.
 import { parseAppendMessages } from '../protocol/argument-parsers.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import type { ImapCommandSpec } from '../session/command-context.ts';
@@ -21,7 +22,7 @@ import { requireAccount } from './require-account.ts';
 export const appendCommand: ImapCommandSpec = {
   name: 'APPEND',
   states: ['authenticated', 'selected'],
-  run(context) {
+  async run(context) {
     const { args } = context.request;
     if (args.length < 2) throw new ImapError('BAD', 'APPEND expects a mailbox, optional flags and date-time, and the message literal');
     const name = context.mailboxNames.decode(args[0]);
@@ -47,7 +48,7 @@ export const appendCommand: ImapCommandSpec = {
     requireStorageRoom(context, mailbox.account, messages.reduce((total, message) => total + message.raw.length, 0));
     const origin = context.session.origin;
     const stored = messages.length === 1
-      ? [context.store.append(mailbox.id, messages[0]!.raw, messages[0]!.flags, messages[0]!.internalDate, origin)]
+      ? [await context.store.appendGrouped(mailbox.id, messages[0]!.raw, messages[0]!.flags, messages[0]!.internalDate, origin)]
       : context.store.appendMany(mailbox.id, messages, origin);
     return { code: `APPENDUID ${mailbox.uidValidity} ${formatSequenceSet(stored.map((record) => record.uid))}`, text: 'APPEND completed' };
   },

@@ -35,6 +35,7 @@ import { moveCommand } from './move.ts';
 import { expungeCommand } from './expunge.ts';
 import { compressCommand } from './compress.ts';
 import { getquotaCommand, getquotarootCommand, setquotaCommand } from './quota.ts';
+import { notifyCommand } from './notify.ts';
 
 const specs: readonly ImapCommandSpec[] = [
   capabilityCommand, //   any state
@@ -74,6 +75,7 @@ const specs: readonly ImapCommandSpec[] = [
   getquotaCommand, //     authenticated, selected (RFC 9208)
   getquotarootCommand, // authenticated, selected (RFC 9208)
   setquotaCommand, //     authenticated, selected (RFC 9208; always NO, see quota.ts)
+  notifyCommand, //       authenticated, selected (RFC 5465)
 ];
 
 export const commandTable: ReadonlyMap<string, ImapCommandSpec> = new Map(specs.map((spec) => [spec.name, spec]));

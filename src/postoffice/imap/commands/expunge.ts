@@ -6,7 +6,7 @@ import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/
 import { parseSequenceSet, tokenToAtom } from '../protocol/argument-parsers.ts';
 import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 
-function runExpunge(context: CommandContext): CommandResult | void {
+async function runExpunge(context: CommandContext): Promise<CommandResult | void> {
   const { request, store, session } = context;
   const selected = requireWritableSelection(context);
   let uids: number[];
@@ -20,7 +20,8 @@ function runExpunge(context: CommandContext): CommandResult | void {
     uids = [...selected.uids];
   }
   if (uids.length === 0) return;
-  store.expunge(selected.mailboxId, uids, session.origin);
+  // Shares its commit with the other sessions' writes: the EXPUNGE responses and the OK follow once it is durable.
+  await store.expungeGrouped(selected.mailboxId, uids, session.origin);
 }
 
 export const expungeCommand: ImapCommandSpec = {

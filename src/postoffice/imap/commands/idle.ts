@@ -10,16 +10,22 @@ export const idleCommand: ImapCommandSpec = {
   async run(context) {
     if (context.request.args.length > 0) throw new ImapError('BAD', 'IDLE takes no arguments');
     const selected = context.session.selected;
-    if (selected) selected.onChange = () => context.flushChanges();
+    // Under NOTIFY (RFC 5465 §6.1) the selected mailbox speaks only when NOTIFY asks for it; SELECTED-DELAYED's
+    // held expunges go out during IDLE, which may report them.
+    const notify = context.session.notify;
+    const previousOnChange = selected?.onChange;
+    if (selected && (notify === undefined || notify.selectedEvents !== 'none')) selected.onChange = () => context.flushChanges();
     const keepalive = setInterval(() => context.sendStatus('OK', 'Still here'), context.session.idleKeepaliveMs);
+    context.session.setIdling(true);
     try {
       const line = context.continueAndReadLine('idling');
-      context.flushChanges();
+      if (notify === undefined || notify.selectedEvents !== 'none') context.flushChanges();
       const answer = await line;
       if (answer.trim().toUpperCase() !== 'DONE') throw new ImapError('BAD', 'Expected DONE to end IDLE');
     } finally {
       clearInterval(keepalive);
-      if (selected) selected.onChange = undefined;
+      context.session.setIdling(false);
+      if (selected) selected.onChange = previousOnChange;
     }
     return { text: 'IDLE terminated' };
   },

@@ -14,7 +14,7 @@ import { formatNumberSet } from '../messages/format-number-set.ts';
 import { selectMessages } from '../messages/select-messages.ts';
 import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 
-function runStore(context: CommandContext): CommandResult | void {
+async function runStore(context: CommandContext): Promise<CommandResult | void> {
   const { request, store, session } = context;
   const selected = requireWritableSelection(context);
   if (request.args.length < 3) throw new ImapError('BAD', 'STORE expects a sequence set, an action and flags');
@@ -24,7 +24,8 @@ function runStore(context: CommandContext): CommandResult | void {
 
   const selection = selectMessages(store, selected, set, request.uid);
   const before = new Map(selection.messages.map((message) => [message.record.uid, message]));
-  const { updated, failedUids } = store.storeFlags(
+  // Shares its commit with the other sessions' writes; the OK (and every other session's FETCH) only once durable.
+  const { updated, failedUids } = await store.storeFlagsGrouped(
     selected.mailboxId,
     selection.messages.map((message) => message.record.uid),
     action.mode,

@@ -6,6 +6,7 @@ import type { BodySection, FetchItem, ImapValue } from '../protocol/protocol-typ
 import { formatDateTime } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
 import { applyPartial, extractSection } from '../../mime/index.ts';
+import { bodyStructureValue, envelopeValue } from './message-structure-values.ts';
 import type { ParsedMessage } from './message-cache.ts';
 import { binaryContent } from './binary-section.ts';
 
@@ -110,13 +111,13 @@ export function renderFetchItems(items: readonly FetchItem[], subject: FetchSubj
         add('MODSEQ', () => modseqValue(subject.record));
         break;
       case 'ENVELOPE':
-        add('ENVELOPE', () => subject.content().analysis.envelope);
+        add('ENVELOPE', () => envelopeValue(subject.content().analysis.envelope));
         break;
       case 'BODYSTRUCTURE':
-        add('BODYSTRUCTURE', () => subject.content().analysis.bodyStructure);
+        add('BODYSTRUCTURE', () => bodyStructureValue(subject.content().analysis.bodyStructure, true));
         break;
       case 'BODY':
-        add('BODY', () => subject.content().analysis.body);
+        add('BODY', () => bodyStructureValue(subject.content().analysis.bodyStructure, false));
         break;
       case 'RFC822':
         add('RFC822', () => subject.content().raw);

@@ -24,7 +24,10 @@ function lazilyParsed(raw: Buffer): ParsedMessage {
 }
 
 export interface MessageCacheLimits {
-  /** Most entries kept; default 64. */
+  /**
+   * Most entries kept; default 1024: a SEARCH over the header or body walks the whole mailbox, and an LRU smaller
+   * than the mailbox then never hits (every search re-read and re-parsed every message). maxBytes bounds memory.
+   */
   maxEntries?: number;
   /** Most raw bytes kept (sum of sizes); default 32 MiB. A message larger than this is served but not kept. */
   maxBytes?: number;
@@ -37,7 +40,7 @@ export class MessageCache {
   private totalBytes = 0;
 
   constructor(limits: MessageCacheLimits = {}) {
-    this.maxEntries = limits.maxEntries ?? 64;
+    this.maxEntries = limits.maxEntries ?? 1024;
     this.maxBytes = limits.maxBytes ?? 32 * 1024 * 1024;
   }
 

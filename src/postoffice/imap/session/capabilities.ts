@@ -47,6 +47,8 @@ const ALWAYS = [
   // Appending and binary content: RFC 3502, RFC 3516.
   'MULTIAPPEND',
   'BINARY',
+  // RFC 5465: events for other mailboxes and the selected one without IDLE (commands/notify-watch.ts).
+  'NOTIFY',
 ];
 
 export interface CapabilityState {

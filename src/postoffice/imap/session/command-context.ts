@@ -40,6 +40,7 @@ import type { CommandRequest, ImapValue } from '../protocol/protocol-types.ts';
 import type { MailboxNameCodec } from '../protocol/mailbox-name-codec.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
+import type { NotifyHook } from './notify-gate.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -111,6 +112,14 @@ export interface SessionControl extends ImapSessionView {
   readonly compressed: boolean;
   /** LOGOUT: state 'logout'; the connection closes after the tagged OK. */
   logout(): void;
+  /** The NOTIFY settings in force (RFC 5465), undefined without NOTIFY or after NOTIFY NONE. */
+  readonly notify: NotifyHook | undefined;
+  /** NOTIFY SET installs a hook, NOTIFY NONE removes it (the previous one is closed). */
+  setNotify(hook: NotifyHook | undefined): void;
+  /** The hook queued responses: the session writes them now, or after the running command. */
+  notifyPending(): void;
+  /** IDLE is waiting: NOTIFY's responses go out at once meanwhile. */
+  setIdling(idling: boolean): void;
 }
 
 export interface CommandContext {

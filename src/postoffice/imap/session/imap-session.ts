@@ -17,6 +17,7 @@ import { ImapError } from './imap-error.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
 import { DeflateLayer } from './deflate-layer.ts';
+import { NotifyGate, type NotifyHook } from './notify-gate.ts';
 import { MODIFIED_UTF7_NAMES, UTF8_NAMES } from '../protocol/mailbox-name-codec.ts';
 
 export interface SessionTimeouts {
@@ -74,8 +75,12 @@ export class ImapSession implements SessionControl, DispatchHost {
   #closed = false;
   #afterReply: 'starttls' | 'compress' | 'close' | undefined;
   #compression: DeflateLayer | undefined;
+  /** Responses written during this tick, sent as one socket write (see write()). */
+  #output: Buffer[] = [];
+  #outputScheduled = false;
   #wakeReader: (() => void) | undefined;
   #autologoutTimer: NodeJS.Timeout | undefined;
+  readonly #notifyGate = new NotifyGate(this);
 
   constructor(options: ImapSessionOptions) {
     this.id = options.id;
@@ -159,6 +164,23 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.#selected?.close();
     this.#selected = mailbox;
     this.#state = 'selected';
+    this.#notifyGate.watchSelection();
+  }
+
+  get notify(): NotifyHook | undefined {
+    return this.#notifyGate.hook;
+  }
+
+  setNotify(hook: NotifyHook | undefined): void {
+    this.#notifyGate.set(hook);
+  }
+
+  notifyPending(): void {
+    this.#notifyGate.pending();
+  }
+
+  setIdling(idling: boolean): void {
+    this.#notifyGate.setIdling(idling);
   }
 
   deselect(): SelectedMailbox | undefined {
@@ -186,6 +208,29 @@ export class ImapSession implements SessionControl, DispatchHost {
   // ── DispatchHost ───────────────────────────────────────────────────────────────────────────────────
   write(bytes: Buffer): void {
     if (this.#closed || this.#socket.writableEnded || this.#socket.destroyed) return;
+    if (this.#compression) {
+      // The deflater gathers a tick's writes itself (one Z_SYNC_FLUSH per tick, deflate-layer.ts).
+      this.#sendOutput();
+      this.#compression.write(bytes);
+      return;
+    }
+    // A command's untagged lines, the change flush and the tagged reply come in one tick: one write system
+    // call for all of them instead of one per line (a tenth of the CPU under a mixed workload went there).
+    this.#output.push(bytes);
+    if (!this.#outputScheduled) {
+      this.#outputScheduled = true;
+      process.nextTick(() => this.#sendOutput());
+    }
+  }
+
+  /** Sends what write() gathered; also called before anything that changes the socket (close, TLS, COMPRESS). */
+  #sendOutput(): void {
+    this.#outputScheduled = false;
+    if (this.#output.length === 0) return;
+    const chunks = this.#output;
+    this.#output = [];
+    if (this.#socket.writableEnded || this.#socket.destroyed) return;
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (this.#compression) this.#compression.write(bytes);
     else this.#socket.write(bytes);
   }
@@ -199,7 +244,9 @@ export class ImapSession implements SessionControl, DispatchHost {
       return undefined;
     }
     const qresync = this.#enabled.has('QRESYNC');
+    const lastUid = selected.uids[selected.uids.length - 1] ?? 0;
     const outcome = selected.flush((bytes) => this.write(bytes), { allowExpunge, condstore: this.#condstore, vanished: qresync });
+    this.#notifyGate.afterFlush(selected, lastUid, (bytes) => this.write(bytes));
     // RFC 7162 §3.2.7, §3.2.9 (and Dovecot after any VANISHED): the tagged OK tells where the view now stands.
     return qresync && outcome.expunged ? `HIGHESTMODSEQ ${selected.highestModseq}` : undefined;
   }
@@ -276,14 +323,17 @@ export class ImapSession implements SessionControl, DispatchHost {
           break;
         case 'request':
           this.logger.debug({ tag: result.request.tag, command: result.request.name, uid: result.request.uid }, 'IMAP command');
+          this.#notifyGate.commandStarted();
           await dispatchCommand(this, result.request);
           await this.#afterCommand();
+          this.#notifyGate.commandFinished();
           break;
       }
     }
   }
 
   async #afterCommand(): Promise<void> {
+    this.#sendOutput();
     const action = this.#afterReply;
     this.#afterReply = undefined;
     if (action === 'close') {
@@ -410,6 +460,7 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   /** Ends the connection after what was written; a client that never reads cannot keep it (or close()) alive. */
   #closeConnection(): void {
+    this.#sendOutput();
     this.#closed = true;
     if (this.#compression) this.#compression.end();
     else this.#socket.end();
@@ -419,6 +470,7 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   #destroy(): void {
     clearTimeout(this.#autologoutTimer);
+    this.#notifyGate.close();
     this.#selected?.close();
     this.#selected = undefined;
   }

@@ -357,7 +357,14 @@ export class SelectedMailbox {
         for (const message of change.messages) this.#modseq.note(message.modseq);
         if (this.observer) for (const message of change.messages) this.#observedChanges.add(message.uid);
         // Our own STORE already answered with FETCH (or was .SILENT): echoing would repeat or contradict it.
-        if (change.origin === this.#origin) return;
+        // But another session's change still queued for the same message is older than ours: flushed as it
+        // is, it would roll the client's view back, so it carries our newer flags instead.
+        if (change.origin === this.#origin) {
+          for (const message of change.messages) {
+            if (this.#pendingFlags.has(message.uid)) this.#pendingFlags.set(message.uid, { flags: message.flags, modseq: message.modseq });
+          }
+          return;
+        }
         for (const message of change.messages) {
           this.#pendingFlags.set(message.uid, { flags: message.flags, modseq: message.modseq });
         }
