@@ -3,28 +3,18 @@
 // one transaction, durable when the method returns, and its change events are emitted after COMMIT.
 // \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
 // deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
-// the IMAP sessions' APPEND, STORE and EXPUNGE (appendGrouped, storeFlagsGrouped, expungeGrouped).
+// the IMAP sessions' APPEND, STORE and EXPUNGE (appendGrouped, storeFlagsGrouped, expungeGrouped). New
+// messages are written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in message-updates.ts.
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MailboxDirectory, normalizeAddress } from './mailbox-directory.ts';
 import { SELECT_MAILBOX_BY_ID, toMailboxRecord } from './mailbox-rows.ts';
 import { INBOX, normalizeMailboxName } from './mailbox-names.ts';
-import { applyFlagMode, normalizeFlags, sameFlags } from './message-flags.ts';
+import { normalizeFlags } from './message-flags.ts';
 import { extractMessageId, normalizeMessageId } from './message-id.ts';
-import {
-  bumpModseq,
-  copyMessageRows,
-  deleteMessageRows,
-  insertBody,
-  insertMessageRow,
-  MESSAGE_COLUMNS,
-  recordExpunge,
-  reserveUids,
-  selectMessagesWithBodies,
-  toMessageRecord,
-  updateMessageFlags,
-} from './message-rows.ts';
+import { insertBody, insertMessageRow, MESSAGE_COLUMNS, reserveUids, toMessageRecord } from './message-rows.ts';
+import { copyMessages, expungeMessages, moveMessages, storeMessageFlags } from './message-updates.ts';
 import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
 import { MessageListings } from './message-listings.ts';
 import { RecentClaims } from './recent-claims.ts';
@@ -247,11 +237,7 @@ export class MailStore implements MailStoreApi {
     });
   }
 
-  /**
-   * STORE (RFC 3501 §6.4.6, RFC 7162 §3.2 UNCHANGEDSINCE). `updated` holds every existing, non-failed
-   * message with its flags after the operation (so STORE can answer FETCH for each); only messages whose
-   * flags really changed get a new MODSEQ and appear in the `flags` event. Unknown uids are ignored.
-   */
+  /** STORE (RFC 3501 §6.4.6, RFC 7162 §3.2 UNCHANGEDSINCE); see message-updates.ts. */
   storeFlags(
     mailboxId: number,
     uids: number[],
@@ -260,39 +246,7 @@ export class MailStore implements MailStoreApi {
     origin?: unknown,
     unchangedSince?: number,
   ): { updated: MessageRecord[]; failedUids: number[] } {
-    const requested = normalizeFlags(flags);
-    return this.#database.transaction(() => {
-      this.#requireMailbox(mailboxId);
-      const updated: MessageRecord[] = [];
-      const failedUids: number[] = [];
-      const changed: MessageRecord[] = [];
-      let modseq: number | undefined;
-      for (const { record } of selectMessagesWithBodies(this.#database, mailboxId, uids)) {
-        if (unchangedSince !== undefined && record.modseq > unchangedSince) {
-          failedUids.push(record.uid);
-          continue;
-        }
-        const next = applyFlagMode(record.flags, mode, requested);
-        if (sameFlags(next, record.flags)) {
-          updated.push(record);
-          continue;
-        }
-        modseq ??= bumpModseq(this.#database, mailboxId);
-        updateMessageFlags(this.#database, mailboxId, record.uid, next, modseq);
-        const changedRecord = { ...record, flags: next, modseq };
-        updated.push(changedRecord);
-        changed.push(changedRecord);
-      }
-      if (changed.length > 0) {
-        this.#database.queueChange({
-          kind: 'flags',
-          mailboxId,
-          messages: changed.map((record) => ({ uid: record.uid, flags: [...record.flags], modseq: record.modseq })),
-          origin,
-        });
-      }
-      return { updated, failedUids };
-    });
+    return storeMessageFlags(this.#database, mailboxId, uids, mode, flags, origin, unchangedSince);
   }
 
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): Promise<MessageRecord> {
@@ -309,47 +263,17 @@ export class MailStore implements MailStoreApi {
 
   /** COPY (RFC 3501 §6.4.7, RFC 4315 COPYUID pairs): flags and internal date kept, new uids in the target. */
   copy(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }> {
-    return this.#database.transaction(() => {
-      this.#requireMailbox(sourceMailboxId);
-      const sources = selectMessagesWithBodies(this.#database, sourceMailboxId, uids);
-      return copyMessageRows(this.#database, sources, targetMailboxId, origin);
-    });
+    return copyMessages(this.#database, sourceMailboxId, uids, targetMailboxId, origin);
   }
 
   /** MOVE (RFC 6851): copy and removal in one transaction; `exists` on the target, `expunge` on the source. */
   move(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Array<{ sourceUid: number; targetUid: number }> {
-    return this.#database.transaction(() => {
-      this.#requireMailbox(sourceMailboxId);
-      const sources = selectMessagesWithBodies(this.#database, sourceMailboxId, uids);
-      const pairs = copyMessageRows(this.#database, sources, targetMailboxId, origin);
-      if (sources.length > 0) {
-        const movedUids = sources.map((source) => source.record.uid);
-        deleteMessageRows(this.#database, sourceMailboxId, sources.map((source) => ({ uid: source.record.uid, bodyId: source.bodyId })));
-        const modseq = recordExpunge(this.#database, sourceMailboxId, movedUids);
-        this.#database.queueChange({ kind: 'expunge', mailboxId: sourceMailboxId, uids: movedUids, modseq, origin });
-      }
-      return pairs;
-    });
+    return moveMessages(this.#database, sourceMailboxId, uids, targetMailboxId, origin);
   }
 
   /** EXPUNGE / UID EXPUNGE (RFC 3501 §6.4.3, RFC 4315 §2.1): removes \Deleted messages, returns their uids. */
   expunge(mailboxId: number, uids?: number[], origin?: unknown): number[] {
-    return this.#database.transaction(() => {
-      this.#requireMailbox(mailboxId);
-      const deletedRows = this.#database
-        .statement('SELECT uid, body_id FROM messages INDEXED BY messages_deleted WHERE mailbox_id = ? AND deleted = 1 ORDER BY uid')
-        .all(mailboxId) as Array<{ uid: number; body_id: number }>;
-      const restriction = uids === undefined ? undefined : new Set(uids);
-      const removed = deletedRows
-        .filter((row) => restriction === undefined || restriction.has(row.uid))
-        .map((row) => ({ uid: row.uid, bodyId: row.body_id }));
-      if (removed.length === 0) return [];
-      deleteMessageRows(this.#database, mailboxId, removed);
-      const removedUids = removed.map((row) => row.uid);
-      const modseq = recordExpunge(this.#database, mailboxId, removedUids);
-      this.#database.queueChange({ kind: 'expunge', mailboxId, uids: removedUids, modseq, origin });
-      return removedUids;
-    });
+    return expungeMessages(this.#database, mailboxId, uids, origin);
   }
 
   expungedSince(mailboxId: number, sinceModseq: number): UidRange[] {
@@ -429,11 +353,4 @@ export class MailStore implements MailStoreApi {
     const firstRecentUid = this.#recent.firstRecentUid(mailbox.id, mailbox.uidValidity, mailbox.firstRecentUid);
     return firstRecentUid === mailbox.firstRecentUid ? mailbox : { ...mailbox, firstRecentUid };
   }
-
-  #requireMailbox(mailboxId: number): void {
-    if (!this.#database.statement('SELECT 1 FROM mailboxes WHERE id = ?').get(mailboxId)) {
-      throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
-    }
-  }
 }
-

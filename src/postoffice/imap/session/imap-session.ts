@@ -1,12 +1,13 @@
 // One IMAP connection (RFC 3501 §3 states, §5.4 autologout timer, §7.1.5 BYE; RFC 3501 §6.2.1 STARTTLS;
-// RFC 4978 COMPRESS=DEFLATE, deflate-layer.ts). It owns the socket and the incremental parser, reads one
-// command at a time (pipelined commands wait their turn) and hands each to the dispatcher; the parser's line
-// mode serves AUTHENTICATE and IDLE's DONE.
-import * as tls from 'node:tls';
+// RFC 4978 COMPRESS=DEFLATE). It holds the session's state, reads one command at a time from its input
+// (command-input.ts: the parser, pipelined commands wait their turn there, line mode for AUTHENTICATE and
+// IDLE's DONE), hands each to the dispatcher and, after the reply, makes the switch the command asked for on
+// its transport (session-transport.ts: gathered writes, TLS, DEFLATE, backpressure).
+import type * as tls from 'node:tls';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../../logger.ts';
 import type { AccountDirectoryApi } from '../../accounts/account-types.ts';
-import { CommandParser, type CommandParserOptions } from '../protocol/command-parser.ts';
+import type { CommandParserOptions } from '../protocol/command-parser.ts';
 import type { CommandRequest, ImapValue } from '../protocol/protocol-types.ts';
 import { continuation, tagged, untagged } from '../protocol/response-writer.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
@@ -16,7 +17,9 @@ import { ConnectionClosedError, dispatchCommand, type DispatchHost } from './dis
 import { ImapError } from './imap-error.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
-import { DeflateLayer } from './deflate-layer.ts';
+import { SessionTransport } from './session-transport.ts';
+import { CommandInput } from './command-input.ts';
+import { oneLine, statusLine } from './status-line.ts';
 import { NotifyGate, type NotifyHook } from './notify-gate.ts';
 import { MODIFIED_UTF7_NAMES, UTF8_NAMES } from '../protocol/mailbox-name-codec.ts';
 
@@ -62,9 +65,8 @@ export class ImapSession implements SessionControl, DispatchHost {
   readonly #secureContext: tls.SecureContext | undefined;
   readonly #timeouts: SessionTimeouts;
   readonly #parserOptions: CommandParserOptions;
-  readonly #rawSocket: Socket;
-  #socket: Socket;
-  #parser: CommandParser;
+  readonly #transport: SessionTransport;
+  readonly #input: CommandInput;
   #state: SessionState = 'not-authenticated';
   #account: string | undefined;
   readonly #enabled = new Set<string>();
@@ -74,18 +76,12 @@ export class ImapSession implements SessionControl, DispatchHost {
   #failedLogins = 0;
   #closed = false;
   #afterReply: 'starttls' | 'compress' | 'close' | undefined;
-  #compression: DeflateLayer | undefined;
-  /** Responses written during this tick, sent as one socket write (see write()). */
-  #output: Buffer[] = [];
-  #outputScheduled = false;
-  #wakeReader: (() => void) | undefined;
   #autologoutTimer: NodeJS.Timeout | undefined;
   readonly #notifyGate = new NotifyGate(this);
 
   constructor(options: ImapSessionOptions) {
     this.id = options.id;
-    this.#rawSocket = options.socket;
-    this.#socket = options.socket;
+    this.#transport = new SessionTransport({ socket: options.socket, onData: this.#onData, onError: this.#onSocketError, onClose: this.#onClose });
     this.remoteAddress = options.socket.remoteAddress ?? 'unknown';
     this.#store = options.store;
     this.#accounts = options.accounts;
@@ -97,7 +93,7 @@ export class ImapSession implements SessionControl, DispatchHost {
     this.#timeouts = options.timeouts;
     this.idleKeepaliveMs = options.timeouts.idleKeepaliveMs;
     this.#parserOptions = options.parserOptions ?? {};
-    this.#parser = new CommandParser(this.#parserOptions);
+    this.#input = new CommandInput(this.#parserOptions, () => this.#closed);
     this.logger = options.logger.child({ session: this.id, remote: this.remoteAddress });
   }
 
@@ -121,7 +117,7 @@ export class ImapSession implements SessionControl, DispatchHost {
     return this.#secure;
   }
   get compressed(): boolean {
-    return this.#compression !== undefined;
+    return this.#transport.compressed;
   }
   get tlsAvailable(): boolean {
     return this.#secureContext !== undefined && !this.#secure;
@@ -207,32 +203,8 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   // ── DispatchHost ───────────────────────────────────────────────────────────────────────────────────
   write(bytes: Buffer): void {
-    if (this.#closed || this.#socket.writableEnded || this.#socket.destroyed) return;
-    if (this.#compression) {
-      // The deflater gathers a tick's writes itself (one Z_SYNC_FLUSH per tick, deflate-layer.ts).
-      this.#sendOutput();
-      this.#compression.write(bytes);
-      return;
-    }
-    // A command's untagged lines, the change flush and the tagged reply come in one tick: one write system
-    // call for all of them instead of one per line (a tenth of the CPU under a mixed workload went there).
-    this.#output.push(bytes);
-    if (!this.#outputScheduled) {
-      this.#outputScheduled = true;
-      process.nextTick(() => this.#sendOutput());
-    }
-  }
-
-  /** Sends what write() gathered; also called before anything that changes the socket (close, TLS, COMPRESS). */
-  #sendOutput(): void {
-    this.#outputScheduled = false;
-    if (this.#output.length === 0) return;
-    const chunks = this.#output;
-    this.#output = [];
-    if (this.#socket.writableEnded || this.#socket.destroyed) return;
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    if (this.#compression) this.#compression.write(bytes);
-    else this.#socket.write(bytes);
+    if (this.#closed) return;
+    this.#transport.write(bytes);
   }
 
   flushChanges(allowExpunge: boolean): string | undefined {
@@ -279,9 +251,7 @@ export class ImapSession implements SessionControl, DispatchHost {
   // ── Connection life ────────────────────────────────────────────────────────────────────────────────
   /** Greets the client and serves commands until the connection ends. Never rejects. */
   async run(): Promise<void> {
-    this.#rawSocket.on('data', this.#onData);
-    this.#rawSocket.on('error', this.#onSocketError);
-    this.#rawSocket.on('close', this.#onClose);
+    this.#transport.listen();
     const capabilities = capabilityList({ authenticated: false, tlsAvailable: this.tlsAvailable, literalMinus: this.literalMinus }).join(' ');
     this.write(statusLine('OK', 'mailswarm ready', `CAPABILITY ${capabilities}`));
     this.#armAutologout();
@@ -304,10 +274,10 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   async #serveCommands(): Promise<void> {
     while (!this.#closed) {
-      const result = this.#parser.next();
+      const result = this.#input.next();
       switch (result.kind) {
         case 'need-more':
-          await this.#waitForData();
+          await this.#input.waitForData();
           break;
         case 'need-literal':
           this.write(continuation('Ready for literal data'));
@@ -315,7 +285,7 @@ export class ImapSession implements SessionControl, DispatchHost {
         case 'line':
           // Line mode is only switched on inside a command; a stray line here is a parser bug, not client input.
           this.logger.error({ line: result.text.slice(0, 80) }, 'IMAP parser returned a line outside line mode');
-          this.#parser.setLineMode(false);
+          this.#input.leaveLineMode();
           break;
         case 'error':
           this.write(result.tag === undefined ? statusLine('BAD', oneLine(result.message), result.code) : tagged(result.tag, 'BAD', oneLine(result.message), result.code));
@@ -333,7 +303,7 @@ export class ImapSession implements SessionControl, DispatchHost {
   }
 
   async #afterCommand(): Promise<void> {
-    this.#sendOutput();
+    this.#transport.flush();
     const action = this.#afterReply;
     this.#afterReply = undefined;
     if (action === 'close') {
@@ -342,93 +312,36 @@ export class ImapSession implements SessionControl, DispatchHost {
     }
     if (action === 'starttls') this.#upgradeToTls();
     if (action === 'compress') this.#startCompression();
-    const output = this.#compression?.output ?? this.#socket;
-    if (output.writableNeedDrain) {
-      // Backpressure: neither read nor run the next command while a big response is still queued, so a
-      // client that pipelines without reading cannot make us buffer without bound.
-      const socket = this.#socket;
-      socket.pause();
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          output.off('drain', done);
-          this.#rawSocket.off('close', done);
-          resolve();
-        };
-        output.once('drain', done);
-        this.#rawSocket.once('close', done);
-      });
-      socket.resume();
-    }
+    if (this.#transport.needsDrain) await this.#transport.drained();
   }
 
   #upgradeToTls(): void {
     const secureContext = this.#secureContext;
     if (!secureContext) throw new Error('STARTTLS accepted without a TLS context');
-    this.#rawSocket.off('data', this.#onData);
     // Plain-text bytes pipelined after STARTTLS are discarded, never run as commands (CVE-2011-0411 class).
-    this.#parser = new CommandParser(this.#parserOptions);
-    const secureSocket = new tls.TLSSocket(this.#rawSocket, { isServer: true, secureContext });
-    secureSocket.on('data', this.#onData);
-    secureSocket.on('error', this.#onSocketError);
-    this.#socket = secureSocket;
+    this.#input.discardBuffered();
+    this.#transport.upgradeToTls(secureContext);
     this.#secure = true;
   }
 
   /** RFC 4978 §3: compression starts right after the CRLF of the tagged OK, in both directions. */
   #startCompression(): void {
-    const transport = this.#socket;
-    if (this.#parser.bufferedBytes > 0) {
+    if (this.#input.bufferedBytes > 0) {
       // The client sent more before it saw the OK (§3 forbids it): those bytes are neither plain nor ours to guess.
-      this.logger.warn({ bytes: this.#parser.bufferedBytes }, 'IMAP client pipelined data after COMPRESS; discarded');
-      this.#parser = new CommandParser(this.#parserOptions);
+      this.logger.warn({ bytes: this.#input.bufferedBytes }, 'IMAP client pipelined data after COMPRESS; discarded');
+      this.#input.discardBuffered();
     }
-    this.#compression = new DeflateLayer({
-      transport,
-      onPlain: this.#onData,
-      onError: (error) => {
-        this.logger.warn({ err: error }, 'IMAP compression stream failed');
-        this.#rawSocket.destroy();
-      },
-    });
+    this.#transport.startCompression((error) => this.logger.warn({ err: error }, 'IMAP compression stream failed'));
   }
 
-  async #continueAndReadLine(prompt: string): Promise<string> {
+  #continueAndReadLine(prompt: string): Promise<string> {
     this.write(continuation(prompt));
-    this.#parser.setLineMode(true);
-    try {
-      for (;;) {
-        if (this.#closed) throw new ConnectionClosedError();
-        const result = this.#parser.next();
-        if (result.kind === 'line') return result.text;
-        if (result.kind === 'need-more') {
-          await this.#waitForData();
-          continue;
-        }
-        if (result.kind === 'error') throw new ImapError('BAD', oneLine(result.message));
-        throw new ImapError('BAD', 'Expected a line of text');
-      }
-    } finally {
-      this.#parser.setLineMode(false);
-    }
-  }
-
-  #waitForData(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ConnectionClosedError());
-    return new Promise((resolve) => {
-      this.#wakeReader = resolve;
-    });
-  }
-
-  #wake(): void {
-    const wake = this.#wakeReader;
-    this.#wakeReader = undefined;
-    wake?.();
+    return this.#input.readLine();
   }
 
   readonly #onData = (chunk: Buffer): void => {
     this.#armAutologout();
-    this.#parser.push(chunk);
-    this.#wake();
+    this.#input.push(chunk);
   };
 
   readonly #onSocketError = (error: Error): void => {
@@ -438,9 +351,8 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   readonly #onClose = (): void => {
     this.#closed = true;
-    // Only now: until the socket closes, the compressor may still be finishing the last responses (BYE).
-    this.#compression?.destroy();
-    this.#wake();
+    this.#transport.dispose();
+    this.#input.wake();
     this.#destroy();
   };
 
@@ -460,12 +372,9 @@ export class ImapSession implements SessionControl, DispatchHost {
 
   /** Ends the connection after what was written; a client that never reads cannot keep it (or close()) alive. */
   #closeConnection(): void {
-    this.#sendOutput();
     this.#closed = true;
-    if (this.#compression) this.#compression.end();
-    else this.#socket.end();
-    setTimeout(() => this.#rawSocket.destroy(), 2_000).unref();
-    this.#wake();
+    this.#transport.end();
+    this.#input.wake();
   }
 
   #destroy(): void {
@@ -476,11 +385,5 @@ export class ImapSession implements SessionControl, DispatchHost {
   }
 }
 
-/** `* OK [CODE] text` — an untagged status response (RFC 3501 §7.1). */
-export function statusLine(status: 'OK' | 'NO' | 'BAD' | 'BYE', text: string, code?: string): Buffer {
-  return Buffer.from(`* ${status} ${code ? `[${code}] ` : ''}${oneLine(text)}\r\n`);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
-}
+// Part of this module's API: command code formats untagged status lines the way the session does.
+export { statusLine } from './status-line.ts';
