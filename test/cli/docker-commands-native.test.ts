@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { execForm, readCompose, readDockerfile, REPO } from './docker-files.ts';
+import { execForm, readCompose, readDockerfile, REPO, targetInstructions } from './docker-files.ts';
 
 const ENTRYPOINT = path.join(REPO, 'bin/mailswarm.js');
 const defaults = configSchema.parse({});
@@ -53,8 +53,8 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; l
 }
 
 function runHealthcheck(env: Record<string, string>): Promise<number | null> {
-  const final = readDockerfile().at(-1)!;
-  const healthcheck = final.instructions.filter((instruction) => instruction.keyword === 'HEALTHCHECK').at(-1)!.argument;
+  // The post office image's health check (the agents' image has the same one, from the stage both build on).
+  const healthcheck = targetInstructions(readDockerfile(), 'postoffice').filter((instruction) => instruction.keyword === 'HEALTHCHECK').at(-1)!.argument;
   const [command, ...args] = execForm(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim());
   expect(command).toBe('node');
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'ignore' });

@@ -1,6 +1,7 @@
 // Validates Dockerfile, docker-compose.yml, .env.example and .dockerignore without a Docker engine: every
 // command, flag, file and port they name exists in the CLI and the repository and matches the config
-// defaults; the image runs as non-root on Node 24 with a health check; ports are published on loopback only.
+// defaults; both images (the targets postoffice and agents) run as non-root on Node 24 with a health check, git
+// and bubblewrap only in the agents' one; ports are published on loopback only.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.ts';
 import { CONFIG_ENVIRONMENT_VARIABLES } from '../../src/config/load-config.ts';
 import { CREDENTIALS_FILE } from '../../src/postoffice/accounts/agent-credentials.ts';
-import { commandsInHelp, composeVariables, execForm, optionsInHelp, readCompose, readDockerfile, REPO, RESET, type ComposeFile, type DockerStage } from './docker-files.ts';
+import { commandsInHelp, composeVariables, execForm, optionsInHelp, readCompose, readDockerfile, REPO, RESET, targetInstructions, type ComposeFile, type DockerStage } from './docker-files.ts';
 
 const CLI = path.join(REPO, 'src/cli/main.ts');
 const defaults = configSchema.parse({});
@@ -31,6 +32,10 @@ beforeAll(() => {
 });
 
 const instructions = (stage: DockerStage, keyword: string) => stage.instructions.filter((instruction) => instruction.keyword === keyword);
+/** The images compose builds, one per service kind; agents is the last stage, what a plain `docker build` gives. */
+const TARGETS = ['postoffice', 'agents'] as const;
+/** A target as its image has it: the instructions of the stages it is built FROM included. */
+const target = (name: string): DockerStage => ({ ...stages.find((stage) => stage.name === name)!, instructions: targetInstructions(stages, name) });
 
 // Each --help run starts a Node process: slow on a loaded CI machine.
 describe('Dockerfile', { timeout: 180_000 }, () => {
@@ -39,7 +44,13 @@ describe('Dockerfile', { timeout: 180_000 }, () => {
     for (const stage of stages) expect(stage.image).toMatch(/^node:24(\.\d+)*-(bookworm-|trixie-)?slim$/);
     const dockerfile = readFileSync(path.join(REPO, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-slim$/m);
-    for (const from of dockerfile.match(/^FROM .*$/gm)!) expect(from).toMatch(/^FROM \$\{NODE_IMAGE\} AS \w+$/);
+    const fromLines = dockerfile.match(/^FROM .*$/gm)!;
+    for (const [index, from] of fromLines.entries()) {
+      // An image, or a stage named before this one.
+      const earlier = stages.slice(0, index).map((stage) => stage.name);
+      const reference = /^FROM (\S+) AS \w+$/.exec(from)?.[1];
+      expect(reference === '${NODE_IMAGE}' || earlier.includes(reference), from).toBe(true);
+    }
     const build = stages[0]!;
     expect(instructions(build, 'RUN').map((run) => run.argument)).toContainEqual(expect.stringMatching(/(^|&& )npm ci --omit=dev\b/));
     // Node 24 runs the .ts sources natively: package.json must allow it.
@@ -60,8 +71,24 @@ describe('Dockerfile', { timeout: 180_000 }, () => {
     }
   });
 
-  it('runs as a non-root user with /data as the volume, the CLI as entry point and serve as default', () => {
-    const final = stages.at(-1)!;
+  it('has a postoffice and an agents target, agents last (a plain `docker build`), built on one runtime stage', () => {
+    expect(stages.at(-1)!.name).toBe('agents');
+    const postoffice = stages.find((stage) => stage.name === 'postoffice')!;
+    expect(postoffice).toBeDefined();
+    expect(postoffice.parent).toBeDefined();
+    expect(stages.at(-1)!.parent).toBe(postoffice.parent);
+  });
+
+  it('installs git and bubblewrap in the agents target only (git pulls in perl: the post office goes without)', () => {
+    const installs = (name: string) => instructions(target(name), 'RUN').map((run) => run.argument).filter((command) => command.includes('apt-get install'));
+    expect(installs('agents')).toContainEqual(expect.stringMatching(/apt-get install -y --no-install-recommends .*\bbubblewrap\b/));
+    expect(installs('agents')).toContainEqual(expect.stringMatching(/apt-get install .*\bgit\b/));
+    expect(installs('postoffice')).toEqual([]);
+    expect(target('postoffice').instructions.map((instruction) => instruction.argument).join('\n')).not.toMatch(/\b(git|bubblewrap|bwrap)\b/);
+  });
+
+  it.each(TARGETS)('%s: runs as a non-root user with /data as the volume, the CLI as entry point and serve as default', (name) => {
+    const final = target(name);
     const user = instructions(final, 'USER').at(-1)?.argument;
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
@@ -77,8 +104,8 @@ describe('Dockerfile', { timeout: 180_000 }, () => {
     for (const flag of command.filter((word) => word.startsWith('-'))) expect(known, `flag ${flag}`).toContain(flag);
   });
 
-  it('exposes the default ports and has an IMAP-greeting health check', () => {
-    const final = stages.at(-1)!;
+  it.each(TARGETS)('%s: exposes the default ports and has an IMAP-greeting health check', (name) => {
+    const final = target(name);
     const exposed = instructions(final, 'EXPOSE').flatMap((expose) => expose.argument.split(/\s+/)).map(Number);
     expect(exposed.sort()).toEqual([defaults.ports.imap, defaults.ports.submission, defaults.ports.smtp].sort());
     const healthcheck = instructions(final, 'HEALTHCHECK').at(-1)!.argument;
@@ -100,16 +127,16 @@ describe('Dockerfile for the classic builder and the compose test', () => {
     expect(dockerfile()).not.toMatch(/^\s*(COPY|ADD)\s+--(link|parents|exclude)/m);
   });
 
-  it('gives the npm CA only to the build stage, which the runtime stage takes /app from', () => {
-    const [build, runtime] = [stages[0]!, stages.at(-1)!];
+  it.each(TARGETS)('gives the npm CA only to the build stage, which the %s target takes /app from', (name) => {
+    const [build, runtime] = [stages[0]!, target(name)];
     expect(instructions(build, 'ARG').map((arg) => arg.argument)).toContainEqual(expect.stringMatching(/^NPM_EXTRA_CA=/));
     expect(instructions(build, 'RUN').some((run) => run.argument.includes('NODE_EXTRA_CA_CERTS') && run.argument.includes('rm -f /tmp/npm-extra-ca.pem'))).toBe(true);
     expect(runtime.instructions.map((instruction) => instruction.argument).join('\n')).not.toContain('NPM_EXTRA_CA');
     expect(instructions(runtime, 'COPY').map((copy) => copy.argument)).toEqual([`--from=${build.name} /app /app`]);
   });
 
-  it('tells every command in the image where the volume and the agents are', () => {
-    const runtime = stages.at(-1)!;
+  it.each(TARGETS)('tells every command in the %s image where the volume and the agents are', (name) => {
+    const runtime = target(name);
     const environment = Object.fromEntries(instructions(runtime, 'ENV').flatMap((env) => [...env.argument.matchAll(/(\w+)=(\S+)/g)].map((match) => [match[1]!, match[2]!])));
     expect(environment[CONFIG_ENVIRONMENT_VARIABLES.dataDir]).toBe('/data');
     expect(instructions(runtime, 'VOLUME').map((volume) => execForm(volume.argument))).toContainEqual([environment[CONFIG_ENVIRONMENT_VARIABLES.dataDir]]);
@@ -166,14 +193,15 @@ describe('docker-compose.host-network.yml', { timeout: 180_000 }, () => {
 });
 
 describe('docker-compose.yml', { timeout: 180_000 }, () => {
-  it('runs the post office and the agents from one image with a restart policy', () => {
+  it('builds the post office and the agents as their own targets of the Dockerfile, with a restart policy', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['agents', 'postoffice']);
     const { postoffice, agents } = compose.services;
-    for (const service of [postoffice!, agents!]) {
-      expect(service.build).toBe('.');
-      expect(service.image).toBe(postoffice!.image);
-      expect(service.restart).toMatch(/^(unless-stopped|always|on-failure)/);
-    }
+    expect(postoffice!.build).toEqual({ context: '.', target: 'postoffice' });
+    expect(agents!.build).toEqual({ context: '.', target: 'agents' });
+    // Two images under two names: one name would make the second build replace the first.
+    expect(postoffice!.image).toBe('mailswarm-postoffice:local');
+    expect(agents!.image).toBe('mailswarm:local');
+    for (const service of [postoffice!, agents!]) expect(service.restart).toMatch(/^(unless-stopped|always|on-failure)/);
     expect(postoffice!.command![0]).toBe('serve');
     expect(agents!.command![0]).toBe('agents');
   });
@@ -284,7 +312,11 @@ describe('docker-compose.yml --profile dovecot', { timeout: 180_000 }, () => {
   it('provisions the accounts from the agents: accounts.json in, the certificate out, through one volume', () => {
     const services = full().services;
     const accounts = services['mail-accounts']!;
+    // `mailswarm accounts` needs no git: the post office's image; the agents run in the agents' image.
     expect(accounts.image).toBe(services.postoffice!.image);
+    expect(accounts.build).toEqual(services.postoffice!.build);
+    expect(services['agents-dovecot']!.image).toBe(services.agents!.image);
+    expect(services['agents-dovecot']!.build).toEqual(services.agents!.build);
     expect(accounts.entrypoint!.join(' ')).toContain('mailswarm accounts --json > /data/accounts.json');
     const volumeAt = (service: string, target: string) => services[service]!.volumes!.find((volume) => volume.endsWith(`:${target}`))!.split(':')[0];
     expect(volumeAt('mail-accounts', '/data')).toBe(volumeAt('mailserver', '/mailswarm'));

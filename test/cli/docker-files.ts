@@ -1,6 +1,7 @@
 // Reads the repository's Dockerfile and docker-compose.yml the way Docker would, for the tests that check
 // them without a Docker engine: Dockerfile instructions (line continuations joined, stages split, FROM images
-// with the defaults of the ARGs before the first FROM) and the compose file with `${VAR:-default}`
+// with the defaults of the ARGs before the first FROM, a target's instructions with those of the stages it
+// builds on) and the compose file with `${VAR:-default}`
 // interpolated from a given environment (compose-spec interpolation).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,9 +16,12 @@ export interface DockerInstruction {
 }
 
 export interface DockerStage {
-  /** The FROM image with global ARG defaults substituted (`${NODE_IMAGE}` -> node:24-slim). */
+  /** The base image with global ARG defaults substituted (`${NODE_IMAGE}` -> node:24-slim), through `parent`. */
   image: string;
   name: string | undefined;
+  /** The earlier stage this one is built FROM (`FROM runtime AS agents`), undefined for an image. */
+  parent: string | undefined;
+  /** This stage's own instructions; targetInstructions adds the inherited ones. */
   instructions: DockerInstruction[];
 }
 
@@ -45,14 +49,26 @@ export function readDockerfile(file = path.join(REPO, 'Dockerfile')): DockerStag
       globalArgs.set(name!, (value ?? '').replace(/^"(.*)"$/, '$1'));
     } else if (instruction.keyword === 'FROM') {
       const [reference, as, name] = instruction.argument.split(/\s+/);
-      const image = reference!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_whole, braced: string | undefined, bare: string | undefined) => globalArgs.get((braced ?? bare)!) ?? '');
-      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      // FROM names an earlier stage before an image, as Docker resolves it (stage names are case-insensitive).
+      const parent = stages.find((stage) => stage.name?.toLowerCase() === reference!.toLowerCase());
+      const image = parent?.image ?? reference!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_whole, braced: string | undefined, bare: string | undefined) => globalArgs.get((braced ?? bare)!) ?? '');
+      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, parent: parent?.name, instructions: [] });
     } else {
       if (stages.length === 0) throw new Error(`Dockerfile: ${instruction.keyword} before FROM`);
       stages.at(-1)!.instructions.push(instruction);
     }
   }
   return stages;
+}
+
+/**
+ * Every instruction that made the image of the stage named `target` (`docker build --target`), those of the
+ * stages it is built FROM first: ENV, USER, HEALTHCHECK, ENTRYPOINT and CMD are inherited that way.
+ */
+export function targetInstructions(stages: DockerStage[], target: string): DockerInstruction[] {
+  const stage = stages.find((candidate) => candidate.name === target);
+  if (!stage) throw new Error(`Dockerfile: no stage named ${target} (stages: ${stages.map((candidate) => candidate.name).join(', ')})`);
+  return [...(stage.parent ? targetInstructions(stages, stage.parent) : []), ...stage.instructions];
 }
 
 /** JSON (exec) form of CMD / ENTRYPOINT / HEALTHCHECK CMD, as Docker reads it. */
@@ -65,7 +81,7 @@ export function execForm(argument: string): string[] {
 export interface ComposeService {
   profiles?: string[];
   entrypoint?: string[];
-  build?: string | { context: string };
+  build?: string | { context: string; target?: string };
   network_mode?: string;
   security_opt?: string[];
   image?: string;
