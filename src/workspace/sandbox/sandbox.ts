@@ -63,15 +63,8 @@ export interface SandboxRunRequest {
   readOnlyPaths?: string[];
 }
 
-export interface SandboxRunResult {
-  exitCode: number | null;
-  signal: string | null;
-  /** With "[... N bytes omitted]" where the middle was cut. */
-  stdout: string;
-  stderr: string;
-  stdoutOmittedBytes: number;
-  stderrOmittedBytes: number;
-  durationMs: number;
+/** The supervised process's result, with what the sandbox adds: why it was killed, and its limits. */
+export interface SandboxRunResult extends Omit<SupervisedResult, 'stopped'> {
   killed: 'timeout' | 'memory' | 'aborted' | undefined;
   /** A fork failed at least once because the process limit was reached (cgroups only). */
   processLimitReached: boolean;

@@ -9,6 +9,7 @@ import type { Launch } from './process-limits.ts';
 export interface SupervisedResult {
   exitCode: number | null;
   signal: string | null;
+  /** With "[... N bytes omitted]" where the middle was cut. */
   stdout: string;
   stderr: string;
   stdoutOmittedBytes: number;

@@ -10,8 +10,8 @@ import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { untagged } from '../protocol/response-writer.ts';
 import type { ImapValue, SequenceSet } from '../protocol/protocol-types.ts';
 import type { MailboxChange, MailStoreApi } from '../../store/store-types.ts';
-import { ImapError } from './imap-error.ts';
 import { mailboxFlagsResponses } from './mailbox-flags.ts';
+import { binarySearch, lowerBound, resolveSequenceSet } from './resolve-sequence-set.ts';
 import { ViewModseq } from './view-modseq.ts';
 
 export interface SelectedMailboxOptions {
@@ -167,39 +167,7 @@ export class SelectedMailbox {
    * Sequence sets: `*` is the last message; a number beyond the last message is `BAD Invalid messageset`.
    */
   resolve(set: SequenceSet, byUid: boolean): Array<{ seq: number; uid: number }> {
-    const count = this.#uids.length;
-    if (set.saved) {
-      const saved = this.#savedSearch;
-      return this.#uids.flatMap((uid, index) => (saved.has(uid) ? [{ seq: index + 1, uid }] : []));
-    }
-    const chosen = new Set<number>(); // sequence numbers
-    if (byUid) {
-      const highest = count > 0 ? this.#uids[count - 1]! : 0;
-      for (const range of set.ranges) {
-        if (count === 0) break;
-        const start = range.start === '*' ? highest : range.start;
-        const end = range.end === '*' ? highest : range.end;
-        const low = Math.min(start, end);
-        const high = Math.max(start, end);
-        // Walk the (sorted) uid list from the first uid >= low.
-        for (let index = lowerBound(this.#uids, low); index < count && this.#uids[index]! <= high; index++) {
-          chosen.add(index + 1);
-        }
-      }
-    } else {
-      for (const range of set.ranges) {
-        const start = range.start === '*' ? count : range.start;
-        const end = range.end === '*' ? count : range.end;
-        const touchesStar = range.start === '*' || range.end === '*';
-        // `*` in an empty mailbox (`1:*` from a client that did not look) selects nothing rather than failing.
-        if (count === 0 && touchesStar) continue;
-        const low = Math.min(start, end);
-        const high = Math.max(start, end);
-        if (low < 1 || (high > count && !touchesStar)) throw new ImapError('BAD', 'Invalid messageset');
-        for (let sequence = low; sequence <= Math.min(high, count); sequence++) chosen.add(sequence);
-      }
-    }
-    return [...chosen].sort((a, b) => a - b).map((seq) => ({ seq, uid: this.#uids[seq - 1]! }));
+    return resolveSequenceSet(this.#uids, set, byUid, this.#savedSearch);
   }
 
   /**
@@ -391,20 +359,4 @@ export class SelectedMailbox {
       this.onChange?.();
     });
   }
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-function binarySearch(sorted: readonly number[], value: number): number {
-  const index = lowerBound(sorted, value);
-  return sorted[index] === value ? index : -1;
 }
