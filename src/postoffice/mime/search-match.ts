@@ -13,6 +13,29 @@ function fold(text: string): string {
   return text.toLowerCase();
 }
 
+// Parsed messages stay in the IMAP parse cache, so repeated SEARCHes see the same field objects: their decoded,
+// folded values are kept beside them rather than decoded again for every message on every SEARCH.
+const foldedValues = new WeakMap<HeaderField, string>();
+const foldedAddressValues = new WeakMap<HeaderField, string>();
+
+function foldedValue(field: HeaderField): string {
+  let folded = foldedValues.get(field);
+  if (folded === undefined) {
+    folded = fold(decodeEncodedWords(field.value));
+    foldedValues.set(field, folded);
+  }
+  return folded;
+}
+
+function foldedAddressValue(field: HeaderField): string {
+  let folded = foldedAddressValues.get(field);
+  if (folded === undefined) {
+    folded = fold(addressSearchText(field.value));
+    foldedAddressValues.set(field, folded);
+  }
+  return folded;
+}
+
 /** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
  *  requires the field to exist, RFC 3501 §6.4.4 HEADER). An address header (FROM, TO, CC, BCC...) also matches
  *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
@@ -22,8 +45,8 @@ export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, n
   if (fields.length === 0) return false;
   if (needle.length === 0) return true;
   const wanted = fold(needle);
-  if (fields.some((field) => fold(decodeEncodedWords(field.value)).includes(wanted))) return true;
-  return isAddressField(fieldName) && fields.some((field) => fold(addressSearchText(field.value)).includes(wanted));
+  if (fields.some((field) => foldedValue(field).includes(wanted))) return true;
+  return isAddressField(fieldName) && fields.some((field) => foldedAddressValue(field).includes(wanted));
 }
 
 function headerText(headers: HeaderField[]): string {

@@ -4,8 +4,9 @@
 //   its own SAVEPOINT (StoreDatabase.transactionBatch): one failing delivery is rolled back alone and gets
 //   its own error; the others commit.
 // - That COMMIT writes the WAL without fsync; the batch is then made durable by fdatasync of the WAL file
-//   on libuv's thread pool, so the event loop keeps serving other sessions meanwhile. Batches committed
-//   while an fdatasync runs share the next one. Only when the fdatasync has returned are the batch's change
+//   on libuv's thread pool, so the event loop keeps serving other sessions meanwhile. A batch committed
+//   while an fdatasync runs starts another at once (two at most; more batches share the next). Only when an
+//   fdatasync that started after the batch's COMMIT has returned are the batch's change
 //   events emitted (IDLE push) and the callers' promises resolved (the 250): nobody is told about data that
 //   a power loss could still take away.
 // - Every other store transaction still commits with synchronous=FULL; after it (its fsync covered the whole
@@ -17,6 +18,9 @@
 import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import type { StoreDatabase } from './store-database.ts';
 import type { MailboxChange } from './store-types.ts';
+
+/** fdatasyncs running at once on libuv's thread pool (4 threads, shared with scrypt for logins). */
+const MAX_SYNCS_IN_FLIGHT = 2;
 
 interface QueuedUnit {
   work: () => unknown;
@@ -37,7 +41,9 @@ export class GroupCommit {
   #scheduled = false;
   #awaitingSync: CommittedBatch[] = [];
   #nextSequence = 1;
-  #syncInFlight = false;
+  #syncsInFlight = 0;
+  /** The last batch sequence an fdatasync already running (or done) covers. */
+  #coveredBySyncs = 0;
   #walFd: number | undefined;
   #closed = false;
 
@@ -63,7 +69,7 @@ export class GroupCommit {
     this.#syncNow();
     this.#closed = true;
     // An fdatasync still running on the thread pool closes the descriptor when it returns.
-    if (!this.#syncInFlight) this.#closeDescriptor();
+    if (this.#syncsInFlight === 0) this.#closeDescriptor();
   }
 
   #flush(): void {
@@ -102,18 +108,22 @@ export class GroupCommit {
   }
 
   #startSync(): void {
-    if (this.#syncInFlight || this.#awaitingSync.length === 0) return;
-    this.#syncInFlight = true;
-    // Everything committed up to now; batches committed while this runs wait for the next fdatasync.
+    // Each fdatasync covers every batch committed before it started. A batch committed while one runs gets an
+    // fdatasync of its own at once rather than waiting for the running one to end (that wait was up to a
+    // second fsync of latency for every STORE and APPEND under load); a few may overlap on the thread pool.
     const covered = this.#nextSequence - 1;
+    if (covered <= this.#coveredBySyncs || this.#syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
+    this.#syncsInFlight += 1;
+    this.#coveredBySyncs = covered;
     fdatasync(this.#walDescriptor(), (error) => {
-      this.#syncInFlight = false;
+      this.#syncsInFlight -= 1;
       if (this.#closed) {
-        this.#closeDescriptor();
+        if (this.#syncsInFlight === 0) this.#closeDescriptor();
         return; // close() already made every batch durable and released it
       }
       // A failed fdatasync leaves the data committed (visible) but not known durable: its callers get the
-      // error (SMTP 451, the client retries: a duplicate rather than a loss, RFC 5321 §6.1).
+      // error (SMTP 451, the client retries: a duplicate rather than a loss, RFC 5321 §6.1). A later one that
+      // ended first already released (durably) everything this one covered.
       this.#release(covered, error ?? undefined);
       this.#startSync();
     });

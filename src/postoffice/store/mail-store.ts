@@ -9,12 +9,12 @@ import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MailboxDirectory, normalizeAddress } from './mailbox-directory.ts';
-import { SELECT_MAILBOX_BY_ID, toMailboxRecord } from './mailbox-rows.ts';
-import { INBOX, normalizeMailboxName } from './mailbox-names.ts';
+import { countMessages, MailboxRowCache, toMailboxRecord, type MessageCounts } from './mailbox-rows.ts';
+import { INBOX, normalizeMailboxName, tryNormalizeMailboxName } from './mailbox-names.ts';
 import { normalizeFlags } from './message-flags.ts';
 import { extractMessageId, normalizeMessageId } from './message-id.ts';
 import { insertBody, insertMessageRow, MESSAGE_COLUMNS, reserveUids, toMessageRecord } from './message-rows.ts';
-import { copyMessages, expungeMessages, moveMessages, storeMessageFlags } from './message-updates.ts';
+import { copyMessages, expungeMessages, moveMessages, recordsFromDatabase, storeMessageFlags } from './message-updates.ts';
 import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
 import { MessageListings } from './message-listings.ts';
 import { RecentClaims } from './recent-claims.ts';
@@ -48,7 +48,8 @@ export class MailStore implements MailStoreApi {
   readonly #hub: ChangeHub;
   readonly #directory: MailboxDirectory;
   readonly #recent = new RecentClaims();
-  readonly #listings = new MessageListings();
+  readonly #listings: MessageListings;
+  readonly #mailboxRows: MailboxRowCache;
   readonly #group: GroupCommit;
   readonly #accountChanges: AccountChanges;
 
@@ -63,12 +64,24 @@ export class MailStore implements MailStoreApi {
       (error) => console.error('mail store: an account change listener threw', error),
     );
     this.#hub.listenToEveryMailbox((change) => this.#accountChanges.mailboxChanged(change));
-    this.#directory = new MailboxDirectory(this.#database);
+    this.#listings = new MessageListings((mailboxId, uids) => this.#readMessages(mailboxId, uids));
+    this.#directory = new MailboxDirectory(this.#database, (mailboxId) => this.#countMessages(mailboxId));
     this.#group = new GroupCommit(this.#database);
     const recent = this.#recent;
     const database = this.#database;
+    this.#mailboxRows = new MailboxRowCache(this.#database);
     const listings = this.#listings;
-    this.#database.setChangeObserver({ queued: (change) => listings.changed(change), rolledBack: () => listings.clear() });
+    const mailboxRows = this.#mailboxRows;
+    this.#database.setChangeObserver({
+      queued: (change) => {
+        listings.changed(change);
+        mailboxRows.changed(change);
+      },
+      rolledBack: () => {
+        listings.clear();
+        mailboxRows.clear();
+      },
+    });
     this.#database.setCommitParticipant({
       beforeCommit: () => recent.write(database),
       afterCommit: () => recent.written(),
@@ -96,13 +109,13 @@ export class MailStore implements MailStoreApi {
   }
 
   getMailbox(account: string, name: string): MailboxRecord | undefined {
-    const mailbox = this.#directory.getMailbox(account, name);
-    return mailbox && this.#withClaims(mailbox);
+    const normalized = tryNormalizeMailboxName(name);
+    if (normalized === undefined) return undefined;
+    return this.#toRecord(this.#mailboxRows.byName(normalizeAddress(account), normalized));
   }
 
   getMailboxById(id: number): MailboxRecord | undefined {
-    const row = this.#database.statement(SELECT_MAILBOX_BY_ID).get(id);
-    return row ? this.#withClaims(toMailboxRecord(row)) : undefined;
+    return this.#toRecord(this.#mailboxRows.byId(id));
   }
 
   createMailbox(account: string, name: string, specialUse: SpecialUse | null = null): MailboxRecord {
@@ -154,23 +167,27 @@ export class MailStore implements MailStoreApi {
 
   // Messages
 
-  /** Served from the last listing while the mailbox has not changed (message-listings.ts); records are frozen. */
+  /** Served from the mailbox's listing, kept in memory along with every change (message-listings.ts); records are frozen. */
   listMessages(mailboxId: number): MessageRecord[] {
     const read = (): MessageRecord[] =>
-      this.#database
-        .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`)
-        .all(mailboxId)
-        .map((row) => {
-          const record = toMessageRecord(row);
-          Object.freeze(record.flags);
-          return Object.freeze(record);
-        });
+      this.#database.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`).all(mailboxId).map(toMessageRecord);
     return this.#listings.get(mailboxId, read, !this.#database.inTransaction);
   }
 
   getMessage(mailboxId: number, uid: number): MessageRecord | undefined {
+    const cached = this.#listings.cachedRecord(mailboxId, uid);
+    if (cached !== undefined) return cached ?? undefined;
     const row = this.#database.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uid);
     return row ? toMessageRecord(row) : undefined;
+  }
+
+  messageLookup(mailboxId: number): (uid: number) => MessageRecord | undefined {
+    if (this.#listings.counts(mailboxId) === undefined) {
+      const records = new Map(this.listMessages(mailboxId).map((record) => [record.uid, record]));
+      // Inside a transaction the listing is not kept: look up in this one read.
+      if (this.#listings.counts(mailboxId) === undefined) return (uid) => records.get(uid);
+    }
+    return (uid) => this.getMessage(mailboxId, uid);
   }
 
   getRaw(mailboxId: number, uid: number): Buffer | undefined {
@@ -246,7 +263,7 @@ export class MailStore implements MailStoreApi {
     origin?: unknown,
     unchangedSince?: number,
   ): { updated: MessageRecord[]; failedUids: number[] } {
-    return storeMessageFlags(this.#database, mailboxId, uids, mode, flags, origin, unchangedSince);
+    return storeMessageFlags(this.#database, mailboxId, uids, mode, flags, origin, unchangedSince, (id, wanted) => this.#records(id, wanted));
   }
 
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): Promise<MessageRecord> {
@@ -282,6 +299,10 @@ export class MailStore implements MailStoreApi {
 
   accountUsage(account: string): MailboxUsage[] {
     return accountUsage(this.#database, account);
+  }
+
+  storedBytes(): number {
+    return this.#database.insertedBytes;
   }
 
   mailboxSizes(mailboxId: number): MailboxSizes {
@@ -347,6 +368,35 @@ export class MailStore implements MailStoreApi {
     const record = insertMessageRow(this.#database, { mailboxId, uid: firstUid, modseq, flags, internalDate, size, messageId, bodyId });
     this.#database.queueChange({ kind: 'exists', mailboxId, uids: [record.uid], modseq, origin });
     return record;
+  }
+
+  #toRecord(row: unknown): MailboxRecord | undefined {
+    return row === undefined ? undefined : this.#withClaims(toMailboxRecord(row, (mailboxId) => this.#countMessages(mailboxId)));
+  }
+
+  #countMessages(mailboxId: number): MessageCounts {
+    return this.#listings.counts(mailboxId) ?? countMessages(this.#database, mailboxId);
+  }
+
+  /** The existing records among `uids`, ascending: from the held listing, else one query each. */
+  #records(mailboxId: number, uids: readonly number[]): MessageRecord[] {
+    if (this.#listings.counts(mailboxId) === undefined) return recordsFromDatabase(this.#database)(mailboxId, uids);
+    const found: MessageRecord[] = [];
+    for (const uid of [...new Set(uids)].sort((left, right) => left - right)) {
+      const record = this.#listings.cachedRecord(mailboxId, uid);
+      if (record) found.push(record);
+    }
+    return found;
+  }
+
+  /** The rows of `uids` (ascending) that exist: arrivals, read back for the listings inside their transaction. */
+  #readMessages(mailboxId: number, uids: readonly number[]): MessageRecord[] {
+    const wanted = new Set(uids);
+    return this.#database
+      .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`)
+      .all(mailboxId, uids.reduce((low, uid) => Math.min(low, uid)), uids.reduce((high, uid) => Math.max(high, uid)))
+      .map(toMessageRecord)
+      .filter((record) => wanted.has(record.uid));
   }
 
   #withClaims(mailbox: MailboxRecord): MailboxRecord {

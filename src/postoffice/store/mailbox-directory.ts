@@ -1,6 +1,12 @@
 // Accounts, mailboxes and subscriptions (RFC 3501 §6.3.3 CREATE, §6.3.4 DELETE, §6.3.5 RENAME,
 // §6.3.6-7 SUBSCRIBE/UNSUBSCRIBE; RFC 6154 special-use defaults). Every mutation is one transaction.
-import { allocateUidValidity, SELECT_MAILBOX_BY_NAME, SELECT_MAILBOXES_OF_ACCOUNT, toMailboxRecord } from './mailbox-rows.ts';
+import {
+  allocateUidValidity,
+  SELECT_MAILBOX_BY_NAME,
+  SELECT_MAILBOXES_OF_ACCOUNT,
+  toMailboxRecord,
+  type MessageCounter,
+} from './mailbox-rows.ts';
 import {
   INBOX,
   inferiorLikePattern,
@@ -19,9 +25,11 @@ export function normalizeAddress(address: string): string {
 
 export class MailboxDirectory {
   readonly #database: StoreDatabase;
+  readonly #counter: MessageCounter;
 
-  constructor(database: StoreDatabase) {
+  constructor(database: StoreDatabase, counter: MessageCounter) {
     this.#database = database;
+    this.#counter = counter;
   }
 
   /**
@@ -54,7 +62,7 @@ export class MailboxDirectory {
   }
 
   listMailboxes(address: string): MailboxRecord[] {
-    return this.#database.statement(SELECT_MAILBOXES_OF_ACCOUNT).all(normalizeAddress(address)).map(toMailboxRecord);
+    return this.#database.statement(SELECT_MAILBOXES_OF_ACCOUNT).all(normalizeAddress(address)).map((row) => toMailboxRecord(row, this.#counter));
   }
 
   /** Undefined for unknown mailboxes and for names that cannot exist (invalid names). */
@@ -62,7 +70,7 @@ export class MailboxDirectory {
     const normalized = tryNormalizeMailboxName(name);
     if (normalized === undefined) return undefined;
     const row = this.#database.statement(SELECT_MAILBOX_BY_NAME).get(normalizeAddress(address), normalized);
-    return row ? toMailboxRecord(row) : undefined;
+    return row ? toMailboxRecord(row, this.#counter) : undefined;
   }
 
   /** CREATE: also creates missing superior names (RFC 3501 §6.3.3 SHOULD). */
@@ -75,7 +83,7 @@ export class MailboxDirectory {
       }
       this.#createSuperiors(account, normalized);
       this.#insertMailbox(account, normalized, specialUse);
-      return toMailboxRecord(this.#database.statement(SELECT_MAILBOX_BY_NAME).get(account, normalized));
+      return toMailboxRecord(this.#database.statement(SELECT_MAILBOX_BY_NAME).get(account, normalized), this.#counter);
     });
   }
 

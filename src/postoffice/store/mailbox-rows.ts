@@ -1,16 +1,13 @@
 // Reads mailbox rows into MailboxRecord (RFC 3501 §6.3.10 STATUS values) and allocates UIDVALIDITY values
 // (RFC 3501 §2.3.1.1: unique per mailbox incarnation, never reused, stable across restarts).
 import type { StoreDatabase } from './store-database.ts';
-import type { MailboxRecord, SpecialUse } from './store-types.ts';
+import type { MailboxChange, MailboxRecord, SpecialUse } from './store-types.ts';
 
-// Counts come from the (mailbox_id, uid) primary key and the (mailbox_id, seen) index: no table scans.
 const MAILBOX_COLUMNS = `
   mailboxes.id AS id, mailboxes.account AS account, mailboxes.name AS name,
   mailboxes.uid_validity AS uid_validity, mailboxes.uid_next AS uid_next,
   mailboxes.highest_modseq AS highest_modseq, mailboxes.special_use AS special_use,
-  mailboxes.first_recent_uid AS first_recent_uid,
-  (SELECT COUNT(*) FROM messages WHERE messages.mailbox_id = mailboxes.id) AS message_count,
-  (SELECT COUNT(*) FROM messages WHERE messages.mailbox_id = mailboxes.id AND messages.seen = 0) AS unseen_count`;
+  mailboxes.first_recent_uid AS first_recent_uid`;
 
 export const SELECT_MAILBOX_BY_ID = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE id = ?`;
 export const SELECT_MAILBOX_BY_NAME = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE account = ? AND name = ?`;
@@ -27,11 +24,28 @@ interface MailboxRow {
   highest_modseq: number;
   special_use: string | null;
   first_recent_uid: number;
-  message_count: number;
-  unseen_count: number;
 }
 
-export function toMailboxRecord(row: unknown): MailboxRecord {
+export interface MessageCounts {
+  messageCount: number;
+  unseenCount: number;
+}
+
+/** Where a MailboxRecord's counts come from: the store's in-memory listing when held, else countMessages(). */
+export type MessageCounter = (mailboxId: number) => MessageCounts;
+
+/** Counts from the (mailbox_id, uid) primary key and the (mailbox_id, seen) index: no table scans. */
+export function countMessages(database: StoreDatabase, mailboxId: number): MessageCounts {
+  const row = database
+    .statement(
+      'SELECT (SELECT COUNT(*) FROM messages WHERE mailbox_id = ?1) AS message_count, ' +
+        '(SELECT COUNT(*) FROM messages WHERE mailbox_id = ?1 AND seen = 0) AS unseen_count',
+    )
+    .get(mailboxId) as { message_count: number; unseen_count: number };
+  return { messageCount: row.message_count, unseenCount: row.unseen_count };
+}
+
+export function toMailboxRecord(row: unknown, counter: MessageCounter): MailboxRecord {
   const mailbox = row as MailboxRow;
   return {
     id: mailbox.id,
@@ -42,8 +56,7 @@ export function toMailboxRecord(row: unknown): MailboxRecord {
     highestModseq: mailbox.highest_modseq,
     specialUse: mailbox.special_use as SpecialUse | null,
     firstRecentUid: mailbox.first_recent_uid,
-    messageCount: mailbox.message_count,
-    unseenCount: mailbox.unseen_count,
+    ...counter(mailbox.id),
   };
 }
 
@@ -66,4 +79,55 @@ export function allocateUidValidity(database: StoreDatabase): number {
     .statement('INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
     .run(LAST_UID_VALIDITY_KEY, next);
   return next;
+}
+
+/**
+ * Mailbox rows read outside transactions, kept until a change to that mailbox is queued (UIDNEXT and
+ * HIGHESTMODSEQ only move in transactions that queue one), a mailbox goes away or is renamed ('gone'), or a
+ * transaction rolls back. FETCH and SEARCH read the selected mailbox's row on every command; this spares
+ * them a query each. first_recent_uid may be behind here: MailStore overlays the in-memory \Recent claims,
+ * which only move forward. Inside a transaction rows are always read afresh, never kept.
+ */
+export class MailboxRowCache {
+  readonly #database: StoreDatabase;
+  readonly #byId = new Map<number, unknown>();
+  readonly #idByName = new Map<string, number>();
+
+  constructor(database: StoreDatabase) {
+    this.#database = database;
+  }
+
+  byId(id: number): unknown {
+    if (this.#database.inTransaction) return this.#database.statement(SELECT_MAILBOX_BY_ID).get(id);
+    let row = this.#byId.get(id);
+    if (row === undefined) {
+      row = this.#database.statement(SELECT_MAILBOX_BY_ID).get(id);
+      if (row !== undefined) this.#byId.set(id, row);
+    }
+    return row;
+  }
+
+  /** `account` and `name` normalised (lower-case address, INBOX in upper case). */
+  byName(account: string, name: string): unknown {
+    if (this.#database.inTransaction) return this.#database.statement(SELECT_MAILBOX_BY_NAME).get(account, name);
+    const key = `${account}\n${name}`;
+    const id = this.#idByName.get(key);
+    if (id !== undefined) return this.byId(id);
+    const row = this.#database.statement(SELECT_MAILBOX_BY_NAME).get(account, name) as MailboxRow | undefined;
+    if (row !== undefined) {
+      this.#idByName.set(key, row.id);
+      this.#byId.set(row.id, row);
+    }
+    return row;
+  }
+
+  changed(change: MailboxChange): void {
+    if (change.kind === 'gone') this.clear();
+    else this.#byId.delete(change.mailboxId);
+  }
+
+  clear(): void {
+    this.#byId.clear();
+    this.#idByName.clear();
+  }
 }

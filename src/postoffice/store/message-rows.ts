@@ -83,6 +83,7 @@ export function insertMessageRow(database: StoreDatabase, message: NewMessageRow
   if (!Number.isFinite(message.internalDate.getTime())) {
     throw new StoreError('CANNOT', 'Invalid internal date');
   }
+  database.insertedBytes += message.size;
   database
     .statement(
       'INSERT INTO messages (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, size, message_id, body_id) ' +

@@ -14,10 +14,18 @@ import {
 import type { StoreDatabase } from './store-database.ts';
 import { StoreError, type FlagMode, type MessageRecord } from './store-types.ts';
 
+/** The records of those `uids` that exist in a mailbox, ascending by uid (read inside the caller's transaction). */
+export type RecordReader = (mailboxId: number, uids: readonly number[]) => MessageRecord[];
+
+/** Reads records from the database, one indexed look-up per uid. */
+export function recordsFromDatabase(database: StoreDatabase): RecordReader {
+  return (mailboxId, uids) => selectMessagesWithBodies(database, mailboxId, uids).map((row) => row.record);
+}
+
 /**
  * `updated` holds every existing, non-failed message with its flags after the operation (so STORE can answer
  * FETCH for each); only messages whose flags really changed get a new MODSEQ and appear in the `flags` event.
- * Unknown uids are ignored.
+ * Unknown uids are ignored. `readRecords` may serve them from memory (the store's listings follow every change).
  */
 export function storeMessageFlags(
   database: StoreDatabase,
@@ -27,6 +35,7 @@ export function storeMessageFlags(
   flags: string[],
   origin: unknown,
   unchangedSince: number | undefined,
+  readRecords: RecordReader = recordsFromDatabase(database),
 ): { updated: MessageRecord[]; failedUids: number[] } {
   const requested = normalizeFlags(flags);
   return database.transaction(() => {
@@ -35,7 +44,7 @@ export function storeMessageFlags(
     const failedUids: number[] = [];
     const changed: MessageRecord[] = [];
     let modseq: number | undefined;
-    for (const { record } of selectMessagesWithBodies(database, mailboxId, uids)) {
+    for (const record of readRecords(mailboxId, uids)) {
       if (unchangedSince !== undefined && record.modseq > unchangedSince) {
         failedUids.push(record.uid);
         continue;

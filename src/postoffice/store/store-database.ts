@@ -46,6 +46,11 @@ export class StoreDatabase {
   #changeObserver: ChangeObserver | undefined;
   /** The WAL file, which the group commit fdatasyncs itself. */
   readonly walFile: string;
+  /**
+   * Sum of the sizes of every message row inserted through this connection (deliveries, APPEND, COPY, MOVE),
+   * rolled-back ones included: it only grows, so usage measured earlier plus its growth bounds usage from above.
+   */
+  insertedBytes = 0;
 
   constructor(dataDir: string, hub: ChangeHub) {
     mkdirSync(dataDir, { recursive: true });

@@ -149,6 +149,8 @@ export interface MailStoreApi {
   // Messages
   listMessages(mailboxId: number): MessageRecord[];
   getMessage(mailboxId: number, uid: number): MessageRecord | undefined;
+  /** Looks up many messages of one mailbox by uid (from the in-memory listing; for SEARCH and large FETCH sets). */
+  messageLookup(mailboxId: number): (uid: number) => MessageRecord | undefined;
   getRaw(mailboxId: number, uid: number): Buffer | undefined;
   /** Delivers one message to several accounts in one transaction (the SMTP 250 promise). */
   deliver(targets: DeliveryTarget[], raw: Buffer, internalDate?: Date, inTransaction?: DeliveryHook): DeliveryResult[];
@@ -181,6 +183,11 @@ export interface MailStoreApi {
   expungedSince(mailboxId: number, sinceModseq: number): UidRange[];
   /** Bytes and messages in each mailbox of one account, by name (RFC 9208 STORAGE and MESSAGE usage). */
   accountUsage(account: string): MailboxUsage[];
+  /**
+   * Bytes of every message stored since the store opened, in any account (only grows): a usage measured by
+   * accountUsage() plus the growth of this since then is an upper bound of the usage now (quota checks).
+   */
+  storedBytes(): number;
   mailboxSizes(mailboxId: number): MailboxSizes;
   /** Messages of one account whose Message-ID is among `messageIds` (thread look-ups). */
   findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }>;

@@ -80,9 +80,12 @@ function compareDate(actual: string, op: 'before' | 'on' | 'since', wanted: stri
   return actual >= wanted;
 }
 
+/** Flags compare case-insensitively (RFC 3501 §2.3.2); an exact match, the common case, is tried first. */
 function hasFlag(flags: readonly string[], wanted: string): boolean {
+  if (flags.includes(wanted)) return true;
   const key = wanted.toLowerCase();
-  return flags.some((flag) => flag.toLowerCase() === key);
+  for (const flag of flags) if (flag.length === key.length && flag.toLowerCase() === key) return true;
+  return false;
 }
 
 function sentCalendarDate(candidate: SearchCandidate): string {

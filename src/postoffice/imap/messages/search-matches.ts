@@ -15,9 +15,6 @@ export interface MatchedMessage {
   record: MessageRecord;
 }
 
-/** Below this many candidates point look-ups beat listing the whole mailbox. */
-const LISTING_THRESHOLD = 32;
-
 /**
  * The messages of the view that match `criteria`, in mailbox order. `among` restricts the candidates (update
  * contexts re-check only the messages that changed). A message another session expunged but this one was not
@@ -34,13 +31,7 @@ export function findMatches(
   const cache = messageCacheFor(store);
   const viewUids = selected.uids;
   const scope = { maxSequence: viewUids.length, maxUid: viewUids[viewUids.length - 1] ?? 0, savedUids: selected.savedSearch };
-  let lookup: (uid: number) => MessageRecord | undefined;
-  if (among !== undefined && among.size <= LISTING_THRESHOLD) {
-    lookup = (uid) => store.getMessage(mailbox.id, uid);
-  } else {
-    const records = new Map(store.listMessages(mailbox.id).map((record) => [record.uid, record]));
-    lookup = (uid) => records.get(uid);
-  }
+  const lookup = store.messageLookup(mailbox.id);
   const matches: MatchedMessage[] = [];
   const consider = (uid: number, seq: number): void => {
     const record = lookup(uid);

@@ -18,20 +18,11 @@ export interface MessageSelection {
   vanishedUids: number[];
 }
 
-/** Above this many messages one listing beats a query per message. */
-const LIST_THRESHOLD = 32;
-
 export function selectMessages(store: MailStoreApi, selected: SelectedMailbox, set: SequenceSet, byUid: boolean): MessageSelection {
   const addressed = selected.resolve(set, byUid);
   const messages: SelectedMessage[] = [];
   const vanishedUids: number[] = [];
-  let lookup: (uid: number) => MessageRecord | undefined;
-  if (addressed.length > LIST_THRESHOLD) {
-    const byUidMap = new Map(store.listMessages(selected.mailboxId).map((record) => [record.uid, record]));
-    lookup = (uid) => byUidMap.get(uid);
-  } else {
-    lookup = (uid) => store.getMessage(selected.mailboxId, uid);
-  }
+  const lookup = store.messageLookup(selected.mailboxId);
   for (const { seq, uid } of addressed) {
     const record = lookup(uid);
     if (record === undefined) vanishedUids.push(uid);
