@@ -94,4 +94,38 @@ describe('grouped session writes', () => {
     expect(fixture.store.listMessages(inbox)).toHaveLength(listing.length + 1);
     expect(Object.isFrozen(listing[0])).toBe(true);
   });
+
+  it('answers mailbox rows, counts and single messages from memory as the database would', async () => {
+    const inbox = inboxId();
+    for (const id of ['a', 'b', 'c']) fixture.store.append(inbox, rawMessage(`${id}@test`), id === 'b' ? ['\\Seen'] : []);
+    // What a second connection reads from the rows themselves, past every in-memory copy of the first store.
+    const fromRows = (): unknown => {
+      const reader = MailStore.open(fixture.dataDir);
+      try {
+        const { firstRecentUid: _claims, ...mailbox } = reader.getMailboxById(inbox)!;
+        return { mailbox, byName: reader.getMailbox(ALICE, 'inbox')!.uidNext, message2: reader.getMessage(inbox, 2) ?? null, message9: reader.getMessage(inbox, 9) ?? null };
+      } finally {
+        reader.close();
+      }
+    };
+    const fromMemory = (): unknown => {
+      const { firstRecentUid: _claims, ...mailbox } = fixture.store.getMailboxById(inbox)!;
+      const message2 = fixture.store.getMessage(inbox, 2);
+      return { mailbox, byName: fixture.store.getMailbox(ALICE, 'inbox')!.uidNext, message2: message2 ? { ...message2, flags: [...message2.flags] } : null, message9: fixture.store.getMessage(inbox, 9) ?? null };
+    };
+    fixture.store.listMessages(inbox); // the listing is held from here on
+    expect(fromMemory()).toEqual(fromRows());
+    await fixture.store.storeFlagsGrouped(inbox, [1, 2], 'add', ['\\Seen']);
+    expect(fromMemory()).toEqual(fromRows());
+    await fixture.store.storeFlagsGrouped(inbox, [2], 'set', ['\\Deleted']);
+    expect(fromMemory()).toEqual(fromRows());
+    await fixture.store.expungeGrouped(inbox, [2]);
+    expect(fromMemory()).toEqual(fromRows());
+    await Promise.all([fixture.store.appendGrouped(inbox, rawMessage('d@test'), []), fixture.store.appendGrouped(inbox, rawMessage('e@test'), ['\\Seen'])]);
+    expect(fromMemory()).toEqual(fromRows());
+    fixture.store.deliver([{ account: ALICE }], rawMessage('f@test'));
+    expect(fromMemory()).toEqual(fromRows());
+    fixture.store.renameMailbox(ALICE, 'INBOX', 'Old');
+    expect(fromMemory()).toEqual(fromRows());
+  });
 });
