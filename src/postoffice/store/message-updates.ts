@@ -39,12 +39,14 @@ export function storeMessageFlags(
 ): { updated: MessageRecord[]; failedUids: number[] } {
   const requested = normalizeFlags(flags);
   return database.transaction(() => {
-    requireMailbox(database, mailboxId);
+    const records = readRecords(mailboxId, uids);
+    // A message row exists only in an existing mailbox, so the look-up is needed only when none was found.
+    if (records.length === 0) requireMailbox(database, mailboxId);
     const updated: MessageRecord[] = [];
     const failedUids: number[] = [];
     const changed: MessageRecord[] = [];
     let modseq: number | undefined;
-    for (const record of readRecords(mailboxId, uids)) {
+    for (const record of records) {
       if (unchangedSince !== undefined && record.modseq > unchangedSince) {
         failedUids.push(record.uid);
         continue;

@@ -6,7 +6,7 @@ import type { SearchKey } from '../protocol/protocol-types.ts';
 import type { MailboxRecord, MailStoreApi, MessageRecord } from '../../store/store-types.ts';
 import type { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { messageCacheFor, type ParsedMessage } from './message-cache.ts';
-import { matchesSearch, planSearch } from './search-evaluator.ts';
+import { matchesSearch, planSearch, type SearchCandidate } from './search-evaluator.ts';
 
 export interface MatchedMessage {
   /** Sequence number in the session's view. */
@@ -31,26 +31,41 @@ export function findMatches(
   const cache = messageCacheFor(store);
   const viewUids = selected.uids;
   const scope = { maxSequence: viewUids.length, maxUid: viewUids[viewUids.length - 1] ?? 0, savedUids: selected.savedSearch };
-  const lookup = store.messageLookup(mailbox.id);
   const matches: MatchedMessage[] = [];
-  const consider = (uid: number, seq: number): void => {
-    const record = lookup(uid);
-    if (record === undefined) return;
-    const candidate = {
-      seq,
-      record,
-      recent: selected.recentUids.has(uid),
-      content: (): ParsedMessage | undefined => cache.load(store, mailbox.id, mailbox.uidValidity, uid),
-    };
-    if (matchesSearch(key, candidate, scope)) matches.push({ seq, uid, record });
+  // One candidate object, refilled per message: a SEARCH visits every message of the mailbox, and an object
+  // and a closure per message were a large part of its cost.
+  let current: MessageRecord | undefined;
+  const candidate: SearchCandidate = {
+    seq: 0,
+    record: undefined as unknown as MessageRecord,
+    recent: false,
+    content: (): ParsedMessage | undefined => (current === undefined ? undefined : cache.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
+  };
+  const consider = (record: MessageRecord, seq: number): void => {
+    current = record;
+    candidate.seq = seq;
+    candidate.record = record;
+    candidate.recent = selected.recentUids.has(record.uid);
+    if (matchesSearch(key, candidate, scope)) matches.push({ seq, uid: record.uid, record });
   };
   if (among === undefined) {
-    viewUids.forEach((uid, index) => consider(uid, index + 1));
+    // The view and the listing both ascend by uid: walk them side by side. A uid of the view the store no
+    // longer has (expunged elsewhere, not yet told) matches nothing; messages the view does not show yet are
+    // not searched.
+    const records = store.listMessages(mailbox.id);
+    let next = 0;
+    viewUids.forEach((uid, index) => {
+      while (next < records.length && records[next]!.uid < uid) next += 1;
+      const record = records[next];
+      if (record !== undefined && record.uid === uid) consider(record, index + 1);
+    });
     return matches;
   }
+  const lookup = store.messageLookup(mailbox.id);
   for (const uid of [...among].sort((left, right) => left - right)) {
     const seq = selected.sequenceOf(uid);
-    if (seq !== undefined) consider(uid, seq);
+    const record = seq === undefined ? undefined : lookup(uid);
+    if (seq !== undefined && record !== undefined) consider(record, seq);
   }
   return matches;
 }

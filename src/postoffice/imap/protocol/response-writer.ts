@@ -3,7 +3,6 @@
 // strings, literals, RFC 3516 literal8, parenthesized lists, verbatim atoms).
 import type { ImapValue } from './protocol-types.ts';
 
-const CRLF = Buffer.from('\r\n');
 /** Longer strings go out as literals: clients and log lines cope better, and quoting gains nothing. */
 const MAX_QUOTED_LENGTH = 1024;
 
@@ -22,52 +21,87 @@ export function quoteString(text: string): string {
   return `"${text.replace(/[\\"]/g, (character) => `\\${character}`)}"`;
 }
 
-function literal(bytes: Buffer): Buffer[] {
-  return [Buffer.from(`{${bytes.length}}\r\n`), bytes];
+/**
+ * A response being written: text gathered as one string, binary parts (literal bytes) kept as they are. A FETCH
+ * or SEARCH response has dozens of small parts; a Buffer for each of them was a large part of its cost.
+ */
+class ResponseBuilder {
+  #text = '';
+  readonly #buffers: Buffer[] = [];
+
+  text(text: string): void {
+    this.#text += text;
+  }
+
+  bytes(bytes: Buffer): void {
+    this.#flushText();
+    this.#buffers.push(bytes);
+  }
+
+  finish(): Buffer {
+    if (this.#buffers.length === 0) return Buffer.from(this.#text, 'utf8');
+    this.#flushText();
+    return this.#buffers.length === 1 ? this.#buffers[0]! : Buffer.concat(this.#buffers);
+  }
+
+  #flushText(): void {
+    if (this.#text.length === 0) return;
+    this.#buffers.push(Buffer.from(this.#text, 'utf8'));
+    this.#text = '';
+  }
 }
 
-function appendValue(value: ImapValue, into: Buffer[]): void {
+function appendValue(value: ImapValue, into: ResponseBuilder): void {
   if (value === null) {
-    into.push(Buffer.from('NIL'));
+    into.text('NIL');
   } else if (typeof value === 'number') {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`IMAP numbers are non-negative integers, got ${value}`);
-    into.push(Buffer.from(String(value)));
+    into.text(String(value));
   } else if (typeof value === 'bigint') {
     if (value < 0n) throw new RangeError(`IMAP numbers are non-negative integers, got ${value}`);
-    into.push(Buffer.from(value.toString()));
+    into.text(value.toString());
   } else if (typeof value === 'string') {
-    into.push(...(canQuote(value) ? [Buffer.from(quoteString(value))] : literal(Buffer.from(value, 'utf8'))));
+    if (canQuote(value)) {
+      into.text(quoteString(value));
+    } else {
+      const bytes = Buffer.from(value, 'utf8');
+      into.text(`{${bytes.length}}\r\n`);
+      into.bytes(bytes);
+    }
   } else if (Buffer.isBuffer(value)) {
-    into.push(...literal(value));
+    into.text(`{${value.length}}\r\n`);
+    into.bytes(value);
   } else if (Array.isArray(value)) {
-    into.push(Buffer.from('('));
+    into.text('(');
     value.forEach((item, index) => {
-      if (index > 0) into.push(Buffer.from(' '));
+      if (index > 0) into.text(' ');
       appendValue(item, into);
     });
-    into.push(Buffer.from(')'));
+    into.text(')');
   } else if ('literal8' in value) {
-    into.push(Buffer.from(`~{${value.literal8.length}}\r\n`), value.literal8);
+    into.text(`~{${value.literal8.length}}\r\n`);
+    into.bytes(value.literal8);
   } else {
-    into.push(Buffer.from(value.atom, 'utf8'));
+    into.text(value.atom);
   }
 }
 
 export function serializeValue(value: ImapValue): Buffer {
-  const parts: Buffer[] = [];
-  appendValue(value, parts);
-  return Buffer.concat(parts);
+  const builder = new ResponseBuilder();
+  appendValue(value, builder);
+  return builder.finish();
 }
 
 /** `* part part ...\r\n`; each part is serialized like serializeValue (so `{atom}` for bare words). */
 export function untagged(...parts: ImapValue[]): Buffer {
-  const pieces: Buffer[] = [Buffer.from('*')];
+  const builder = new ResponseBuilder();
+  builder.text('*');
   for (const part of parts) {
-    pieces.push(Buffer.from(' '));
-    appendValue(part, pieces);
+    builder.text(' ');
+    appendValue(part, builder);
   }
-  pieces.push(CRLF);
-  return Buffer.concat(pieces);
+  builder.text('\r\n');
+  return builder.finish();
 }
 
 /** `tag OK [CODE] text\r\n`; `code` is written verbatim inside the brackets (e.g. `APPENDUID 1 5`). */
