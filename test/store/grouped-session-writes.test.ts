@@ -1,7 +1,8 @@
 // The IMAP sessions' writes through the group commit (appendGrouped, storeFlagsGrouped, expungeGrouped): each
 // resolves only once durable (a reopened store has it), after its change event, in commit order with ordinary
 // transactions; a failing one fails alone; and the store's cached listing (message-listings.ts) always equals
-// the rows, through flag changes, expunges, arrivals and a rolled-back unit.
+// the rows, through flag changes, expunges, arrivals and a rolled-back unit; MULTIAPPEND, COPY and MOVE go the
+// same way (a failing series stores none of its messages).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MailStore } from '../../src/postoffice/store/mail-store.ts';
 import type { MailboxChange } from '../../src/postoffice/store/store-types.ts';
@@ -93,6 +94,30 @@ describe('grouped session writes', () => {
     listing.pop();
     expect(fixture.store.listMessages(inbox)).toHaveLength(listing.length + 1);
     expect(Object.isFrozen(listing[0])).toBe(true);
+  });
+
+  it('stores a MULTIAPPEND series whole or not at all, and copies and moves durably, in one shared commit', async () => {
+    const inbox = inboxId();
+    const archive = fixture.store.createMailbox(ALICE, 'Filed').id;
+    const seen: string[] = [];
+    fixture.store.subscribe(inbox, (change) => seen.push(`inbox ${describeChange(change)}`));
+    fixture.store.subscribe(archive, (change) => seen.push(`archive ${describeChange(change)}`));
+    const [good, bad, other] = await Promise.allSettled([
+      fixture.store.appendManyGrouped(inbox, [{ raw: rawMessage('a@test'), flags: [] }, { raw: rawMessage('b@test'), flags: ['\\Seen'] }]),
+      // The second message's date is invalid: the first of this series must not stay either.
+      fixture.store.appendManyGrouped(inbox, [{ raw: rawMessage('c@test'), flags: [] }, { raw: rawMessage('d@test'), flags: [], internalDate: new Date(Number.NaN) }]),
+      fixture.store.appendGrouped(archive, rawMessage('e@test'), []),
+    ]);
+    expect(good.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect(other.status).toBe('fulfilled');
+    expect(fixture.store.listMessages(inbox).map((record) => record.messageId)).toEqual(['a@test', 'b@test']);
+    expect(await fixture.store.copyGrouped(inbox, [1], archive)).toEqual([{ sourceUid: 1, targetUid: 2 }]);
+    expect(await fixture.store.moveGrouped(inbox, [2], archive)).toEqual([{ sourceUid: 2, targetUid: 3 }]);
+    expect(seen).toEqual(['inbox exists 1', 'inbox exists 2', 'archive exists 1', 'archive exists 2', 'archive exists 3', 'inbox expunge 2']);
+    const reopened = fixture.reopen();
+    expect(reopened.listMessages(inbox).map((record) => record.uid)).toEqual([1]);
+    expect(reopened.listMessages(archive).map((record) => record.messageId)).toEqual(['e@test', 'a@test', 'b@test']);
   });
 
   it('answers mailbox rows, counts and single messages from memory as the database would', async () => {

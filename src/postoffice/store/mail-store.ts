@@ -3,7 +3,8 @@
 // one transaction, durable when the method returns, and its change events are emitted after COMMIT.
 // \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
 // deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
-// the IMAP sessions' APPEND, STORE and EXPUNGE (appendGrouped, storeFlagsGrouped, expungeGrouped). New
+// the IMAP sessions' writes (appendGrouped, appendManyGrouped, storeFlagsGrouped, expungeGrouped, copyGrouped,
+// moveGrouped). New
 // messages are written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in message-updates.ts.
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
@@ -276,6 +277,19 @@ export class MailStore implements MailStoreApi {
 
   expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]> {
     return this.#group.run(() => this.expunge(mailboxId, uids, origin));
+  }
+
+  appendManyGrouped(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): Promise<MessageRecord[]> {
+    // The unit's SAVEPOINT makes the series all or nothing, as appendMany's own transaction does alone.
+    return this.#group.run(() => this.appendMany(mailboxId, messages, origin));
+  }
+
+  copyGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>> {
+    return this.#group.run(() => this.copy(sourceMailboxId, uids, targetMailboxId, origin));
+  }
+
+  moveGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>> {
+    return this.#group.run(() => this.move(sourceMailboxId, uids, targetMailboxId, origin));
   }
 
   /** COPY (RFC 3501 §6.4.7, RFC 4315 COPYUID pairs): flags and internal date kept, new uids in the target. */

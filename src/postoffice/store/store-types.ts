@@ -175,6 +175,10 @@ export interface MailStoreApi {
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): Promise<MessageRecord>;
   storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }>;
   expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]>;
+  /** appendMany(), copy() and move() through the group commit, as above (all or nothing each, as alone). */
+  appendManyGrouped(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): Promise<MessageRecord[]>;
+  copyGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>>;
+  moveGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>>;
   /**
    * UIDs expunged from the mailbox after `sinceModseq` (RFC 7162 §3.2.5, §3.2.6), ascending ranges. When the
    * record does not reach back that far (expunges before the store kept them), every UID below UIDNEXT that

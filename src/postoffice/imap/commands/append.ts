@@ -49,7 +49,7 @@ export const appendCommand: ImapCommandSpec = {
     const origin = context.session.origin;
     const stored = messages.length === 1
       ? [await context.store.appendGrouped(mailbox.id, messages[0]!.raw, messages[0]!.flags, messages[0]!.internalDate, origin)]
-      : context.store.appendMany(mailbox.id, messages, origin);
+      : await context.store.appendManyGrouped(mailbox.id, messages, origin);
     return { code: `APPENDUID ${mailbox.uidValidity} ${formatSequenceSet(stored.map((record) => record.uid))}`, text: 'APPEND completed' };
   },
 };

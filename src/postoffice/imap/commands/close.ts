@@ -6,12 +6,12 @@ import { ImapError } from '../session/imap-error.ts';
 export const closeCommand: ImapCommandSpec = {
   name: 'CLOSE',
   states: ['selected'],
-  run(context) {
+  async run(context) {
     if (context.request.args.length > 0) throw new ImapError('BAD', 'CLOSE takes no arguments');
     const selected = context.session.deselect();
     if (!selected) return;
     // Unsubscribe before expunging so the session queues none of the expunge events it must not send.
     selected.close();
-    if (!selected.readOnly && !selected.gone) context.store.expunge(selected.mailboxId, undefined, context.session.origin);
+    if (!selected.readOnly && !selected.gone) await context.store.expungeGrouped(selected.mailboxId, undefined, context.session.origin);
   },
 };

@@ -3,8 +3,8 @@
 import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
 import { copyMessages } from '../messages/copy-messages.ts';
 
-function runCopy(context: CommandContext): CommandResult {
-  const outcome = copyMessages(context, 'COPY', context.store.copy);
+async function runCopy(context: CommandContext): Promise<CommandResult> {
+  const outcome = await copyMessages(context, 'COPY', context.store.copyGrouped);
   if (outcome.copyUidCode === undefined) return { text: 'No messages copied' };
   return { code: outcome.copyUidCode, text: 'COPY completed' };
 }

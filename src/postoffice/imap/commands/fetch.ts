@@ -24,17 +24,20 @@ function isSeen(record: MessageRecord): boolean {
   return record.flags.some((flag) => flag.toLowerCase() === '\\seen');
 }
 
-/** Marks the unseen messages \Seen in one store transaction; returns the records after the change by uid. */
-function markSeen(context: CommandContext, mailboxId: number, messages: readonly SelectedMessage[]): Map<number, MessageRecord> {
+/**
+ * Marks the unseen messages \Seen through the group commit (shared with the other sessions' writes); returns
+ * the records after the change by uid.
+ */
+async function markSeen(context: CommandContext, mailboxId: number, messages: readonly SelectedMessage[]): Promise<Map<number, MessageRecord>> {
   const unseen = messages.filter((message) => !isSeen(message.record)).map((message) => message.record.uid);
   const changed = new Map<number, MessageRecord>();
   if (unseen.length === 0) return changed;
-  const { updated } = context.store.storeFlags(mailboxId, unseen, 'add', [SEEN], context.session.origin);
+  const { updated } = await context.store.storeFlagsGrouped(mailboxId, unseen, 'add', [SEEN], context.session.origin);
   for (const record of updated) changed.set(record.uid, record);
   return changed;
 }
 
-function runFetch(context: CommandContext): CommandResult | void {
+async function runFetch(context: CommandContext): Promise<CommandResult | void> {
   const { request, store, session } = context;
   const selected = context.selected();
   const [setToken, itemsToken, modifiersToken, ...extra] = request.args;
@@ -69,7 +72,7 @@ function runFetch(context: CommandContext): CommandResult | void {
     : selection.messages.filter((message) => message.record.modseq > changedSince);
 
   // RFC 3501 §6.3.2: an EXAMINEd mailbox is never changed, not even by an implicit \Seen.
-  const seenChanges = setsSeenFlag(items) && !selected.readOnly ? markSeen(context, mailbox.id, wanted) : new Map<number, MessageRecord>();
+  const seenChanges = setsSeenFlag(items) && !selected.readOnly ? await markSeen(context, mailbox.id, wanted) : new Map<number, MessageRecord>();
   const itemsWithFlags: FetchItem[] = hasItem(items, 'FLAGS') ? items : [...items, { kind: 'FLAGS' }];
 
   if (hasItem(items, 'FLAGS') || seenChanges.size > 0) {

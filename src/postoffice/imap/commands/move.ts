@@ -5,9 +5,9 @@ import { requireWritableSelection } from '../session/read-only-mailbox.ts';
 import type { CommandContext, CommandResult, ImapCommandSpec } from '../session/command-context.ts';
 import { copyMessages } from '../messages/copy-messages.ts';
 
-function runMove(context: CommandContext): CommandResult {
+async function runMove(context: CommandContext): Promise<CommandResult> {
   requireWritableSelection(context);
-  const outcome = copyMessages(context, 'MOVE', context.store.move);
+  const outcome = await copyMessages(context, 'MOVE', context.store.moveGrouped);
   if (outcome.copyUidCode === undefined) return { text: 'No messages moved' };
   context.sendStatus('OK', 'Moved', outcome.copyUidCode);
   return { text: 'MOVE completed' };

@@ -10,7 +10,7 @@ import { requireStorageRoom } from '../session/storage-quota.ts';
 import { formatNumberSet } from './format-number-set.ts';
 import { selectMessages } from './select-messages.ts';
 
-type Transfer = MailStoreApi['copy'];
+type Transfer = MailStoreApi['copyGrouped'];
 
 export interface CopyOutcome {
   /** `COPYUID uidvalidity source-set destination-set`, or undefined when nothing was copied. */
@@ -18,8 +18,11 @@ export interface CopyOutcome {
   copied: number;
 }
 
-/** Copies (or moves, with `transfer = store.move`) the addressed messages into the named mailbox. */
-export function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', transfer: Transfer): CopyOutcome {
+/**
+ * Copies (or moves, with `transfer = store.moveGrouped`) the addressed messages into the named mailbox; the
+ * OK waits for the shared commit of the group (store/group-commit.ts).
+ */
+export async function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', transfer: Transfer): Promise<CopyOutcome> {
   const { request, store, session } = context;
   const selected = context.selected();
   const [setToken, mailboxToken, ...extra] = request.args;
@@ -45,7 +48,7 @@ export function copyMessages(context: CommandContext, verb: 'COPY' | 'MOVE', tra
     const addedBytes = selection.messages.reduce((total, message) => total + message.record.size, 0);
     requireStorageRoom(context, account, addedBytes);
   }
-  const pairs = transfer.call(store, selected.mailboxId, sourceUids, target.id, session.origin);
+  const pairs = await transfer.call(store, selected.mailboxId, sourceUids, target.id, session.origin);
   if (pairs.length === 0) return { copyUidCode: undefined, copied: 0 };
   // Both sets are written in the same order so the n-th source uid maps to the n-th destination uid.
   const ordered = [...pairs].sort((left, right) => left.sourceUid - right.sourceUid);
