@@ -113,6 +113,11 @@ export const configSchema = z.strictObject({
       journalDays: z.number().int().min(0).default(90),
       /** Days the record of a held message (its bytes and envelope in guards.sqlite) is kept, released or not. */
       heldDays: z.number().int().min(0).default(90),
+      /**
+       * Expunged UIDs remembered per mailbox for QRESYNC (RFC 7162 VANISHED); older ones are forgotten and a
+       * client resyncing from before them is sent every UID missing below UIDNEXT instead. 0 remembers all.
+       */
+      expungeHistory: z.number().int().min(0).default(10_000),
     })
     .prefault({}),
   /**

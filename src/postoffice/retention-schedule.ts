@@ -2,7 +2,8 @@
 //   - the humans' Journal folders and the audit journal's entries (`journalDays`): old Journal copies are
 //     expunged, old entries replaced by one checkpoint entry so `mailswarm audit verify` still proves the
 //     rest of the hash chain (journal/message-journal.ts prune());
-//   - held-message records in guards.sqlite (`heldDays`), released or not.
+//   - held-message records in guards.sqlite (`heldDays`), released or not;
+//   - the expunge record QRESYNC reads (`expungeHistory` newest records per mailbox, store/message-rows.ts).
 // Runs once at start and then hourly; a failed run is logged as an error and retried on the next tick
 // (pruning is idempotent: each run removes whatever is older than its cutoff).
 import type { RetentionConfig } from '../config/config-schema.ts';
@@ -22,6 +23,7 @@ export interface RetentionReport {
   /** Seq of the checkpoint entry this run appended, when it pruned entries. */
   checkpointSeq: number | undefined;
   heldRecords: number;
+  expungeRecords: number;
 }
 
 export interface RetentionScheduleOptions {
@@ -62,7 +64,7 @@ export class RetentionSchedule {
   /** One pruning pass with the cutoffs computed from `now`. */
   runNow(now: Date = this.#now()): RetentionReport {
     const { config, store, accounts, journal, guards } = this.#options;
-    const report: RetentionReport = { journalFolderCopies: 0, journalEntries: 0, checkpointSeq: undefined, heldRecords: 0 };
+    const report: RetentionReport = { journalFolderCopies: 0, journalEntries: 0, checkpointSeq: undefined, heldRecords: 0, expungeRecords: 0 };
     if (config.journalDays > 0) {
       const cutoff = new Date(now.getTime() - config.journalDays * DAY_MS);
       report.journalFolderCopies = pruneJournalFolders(store, accounts, cutoff);
@@ -73,13 +75,14 @@ export class RetentionSchedule {
       }
     }
     if (config.heldDays > 0) report.heldRecords = guards.pruneHeld(new Date(now.getTime() - config.heldDays * DAY_MS));
+    if (config.expungeHistory > 0) report.expungeRecords = store.pruneExpungeHistory(config.expungeHistory);
     return report;
   }
 
   #runLogged(): void {
     try {
       const report = this.runNow();
-      if (report.journalFolderCopies + report.journalEntries + report.heldRecords > 0) this.#logger.info({ ...report }, 'retention pruned old records');
+      if (report.journalFolderCopies + report.journalEntries + report.heldRecords + report.expungeRecords > 0) this.#logger.info({ ...report }, 'retention pruned old records');
     } catch (error) {
       this.#logger.error({ err: error }, 'retention run failed; retrying in an hour');
     }

@@ -21,8 +21,8 @@ const envelope = (day: number) => ({ mailFrom: `a${day}@swarm.local`, recipients
 
 describe('retention settings', () => {
   it('keep Journal folders, audit entries and held records 90 days by default; 0 keeps them forever', () => {
-    expect(configSchema.parse({}).retention).toEqual({ journalDays: 90, heldDays: 90 });
-    expect(configSchema.parse({ retention: { journalDays: 0 } }).retention).toEqual({ journalDays: 0, heldDays: 90 });
+    expect(configSchema.parse({}).retention).toEqual({ journalDays: 90, heldDays: 90, expungeHistory: 10_000 });
+    expect(configSchema.parse({ retention: { journalDays: 0 } }).retention).toEqual({ journalDays: 0, heldDays: 90, expungeHistory: 10_000 });
     expect(() => configSchema.parse({ retention: { journalDays: -1 } })).toThrow();
   });
 });

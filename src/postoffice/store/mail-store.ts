@@ -14,7 +14,7 @@ import { countMessages, MailboxRowCache, toMailboxRecord, type MessageCounts } f
 import { INBOX, normalizeMailboxName, tryNormalizeMailboxName } from './mailbox-names.ts';
 import { normalizeFlags } from './message-flags.ts';
 import { extractMessageId, normalizeMessageId } from './message-id.ts';
-import { insertBody, insertMessageRow, MESSAGE_COLUMNS, reserveUids, toMessageRecord } from './message-rows.ts';
+import { insertBody, insertMessageRow, MESSAGE_COLUMNS, pruneExpungeHistory, reserveUids, toMessageRecord } from './message-rows.ts';
 import { copyMessages, expungeMessages, moveMessages, recordsFromDatabase, storeMessageFlags } from './message-updates.ts';
 import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
 import { MessageListings } from './message-listings.ts';
@@ -317,6 +317,10 @@ export class MailStore implements MailStoreApi {
 
   storedBytes(): number {
     return this.#database.insertedBytes;
+  }
+
+  pruneExpungeHistory(keep: number): number {
+    return this.#database.transaction(() => pruneExpungeHistory(this.#database, keep));
   }
 
   mailboxSizes(mailboxId: number): MailboxSizes {

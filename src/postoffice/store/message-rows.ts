@@ -151,6 +151,29 @@ export function recordExpunge(database: StoreDatabase, mailboxId: number, uids: 
   return modseq;
 }
 
+/**
+ * Forgets all but the newest `keep` remembered expunges of each mailbox (retention.expungeHistory) and moves its
+ * `expunge_history_from` up past what was forgotten: a QRESYNC from before that point gets every UID missing below
+ * UIDNEXT instead (mailbox-usage.ts expungedSince, RFC 7162 §3.2.6). Returns the records removed.
+ */
+export function pruneExpungeHistory(database: StoreDatabase, keep: number): number {
+  const crowded = database
+    .statement('SELECT mailbox_id FROM expunged_messages GROUP BY mailbox_id HAVING COUNT(*) > ?')
+    .all(keep) as Array<{ mailbox_id: number }>;
+  let removed = 0;
+  for (const { mailbox_id: mailboxId } of crowded) {
+    const oldestKept = database
+      .statement('SELECT modseq FROM expunged_messages INDEXED BY expunged_messages_modseq WHERE mailbox_id = ? ORDER BY modseq DESC LIMIT 1 OFFSET ?')
+      .get(mailboxId, keep - 1) as { modseq: number } | undefined;
+    if (oldestKept === undefined) continue;
+    // Everything older than the oldest record kept goes; records sharing its MODSEQ stay with it.
+    const forgetUpTo = oldestKept.modseq - 1;
+    removed += Number(database.statement('DELETE FROM expunged_messages WHERE mailbox_id = ? AND modseq <= ?').run(mailboxId, forgetUpTo).changes);
+    database.statement('UPDATE mailboxes SET expunge_history_from = max(expunge_history_from, ?) WHERE id = ?').run(forgetUpTo, mailboxId);
+  }
+  return removed;
+}
+
 /** Deletes message rows and every body no other message still refers to. */
 export function deleteMessageRows(database: StoreDatabase, mailboxId: number, rows: ReadonlyArray<{ uid: number; bodyId: number }>): void {
   const deleteMessage = database.statement('DELETE FROM messages WHERE mailbox_id = ? AND uid = ?');

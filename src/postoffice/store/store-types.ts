@@ -192,6 +192,8 @@ export interface MailStoreApi {
    * accountUsage() plus the growth of this since then is an upper bound of the usage now (quota checks).
    */
   storedBytes(): number;
+  /** Keeps only the newest `keep` remembered expunges per mailbox (QRESYNC history); returns how many went. */
+  pruneExpungeHistory(keep: number): number;
   mailboxSizes(mailboxId: number): MailboxSizes;
   /** Messages of one account whose Message-ID is among `messageIds` (thread look-ups). */
   findByMessageIds(account: string, messageIds: string[]): Array<{ mailboxId: number; mailbox: string; uid: number; messageId: string }>;
