@@ -26,6 +26,10 @@ function candidate(raw: Buffer, seq: number, overrides: Partial<MessageRecord> =
       fixture.reads++;
       return { raw, analysis: analyzeMessage(raw) };
     },
+    headers: () => {
+      fixture.reads++;
+      return analyzeMessage(raw).tree.headers;
+    },
   };
   return fixture;
 }

@@ -58,6 +58,11 @@ function isBlankLine(raw: Buffer, start: number, end: number): boolean {
 }
 
 /** Parses the header that starts at `start`; the header ends at the first blank line or at `limit`. */
+/** The fields of a message's top-level header (the same as its MIME tree's root part has). */
+export function parseHeaderFields(raw: Buffer): HeaderField[] {
+  return parseHeaderBlock(raw, 0, raw.length).fields;
+}
+
 export function parseHeaderBlock(raw: Buffer, start: number, limit: number): HeaderBlock {
   const fields: HeaderField[] = [];
   let offset = start;

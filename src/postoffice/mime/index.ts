@@ -10,7 +10,8 @@ export {
   type PartDisposition,
 } from './body-structure.ts';
 export { extractSection, applyPartial, type BodySection } from './body-section.ts';
-export { headerMatches, textMatches, sentDate, sentDay } from './search-match.ts';
+export { headerMatches, headerFieldsMatch, textMatches, sentDate, sentDay, sentDayOf } from './search-match.ts';
+export { parseHeaderFields } from './header-fields.ts';
 export { analyzeMessage, type MessageAnalysis } from './analyze-message.ts';
 export { decodeEncodedWords } from './encoded-words.ts';
 export { decodeTransferEncoding } from './transfer-decoding.ts';

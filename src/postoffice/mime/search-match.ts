@@ -41,7 +41,12 @@ function foldedAddressValue(field: HeaderField): string {
  *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
  *  is tried first, so `Carol Jones <carol@x>` is found as typed and `<carol (work) @ x>` by its address. */
 export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
-  const fields = findFields(tree.headers, fieldName);
+  return headerFieldsMatch(tree.headers, fieldName, needle);
+}
+
+/** headerMatches on a header block's fields (the top-level header, as the IMAP header cache keeps it). */
+export function headerFieldsMatch(headers: HeaderField[], fieldName: string, needle: string): boolean {
+  const fields = findFields(headers, fieldName);
   if (fields.length === 0) return false;
   if (needle.length === 0) return true;
   const wanted = fold(needle);
@@ -83,7 +88,11 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 /** The Date header (RFC 5322 §3.3) as an instant, or null when absent or unparseable. */
 export function sentDate(tree: MimePart, _raw: Buffer): Date | null {
-  const field = findFields(tree.headers, 'Date')[0];
+  return sentDateOf(tree.headers);
+}
+
+function sentDateOf(headers: HeaderField[]): Date | null {
+  const field = findFields(headers, 'Date')[0];
   if (!field) return null;
   const cleaned = field.value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
   const instant = new Date(cleaned);
@@ -92,8 +101,13 @@ export function sentDate(tree: MimePart, _raw: Buffer): Date | null {
 
 /** The calendar day of the Date header as written, `YYYY-MM-DD`, ignoring time and zone as RFC 3501 §6.4.4
  *  SENTBEFORE/SENTON/SENTSINCE require; falls back to the UTC day of `sentDate`; null without a usable date. */
-export function sentDay(tree: MimePart, raw: Buffer): string | null {
-  const field = findFields(tree.headers, 'Date')[0];
+export function sentDay(tree: MimePart, _raw: Buffer): string | null {
+  return sentDayOf(tree.headers);
+}
+
+/** sentDay on a header block's fields. */
+export function sentDayOf(headers: HeaderField[]): string | null {
+  const field = findFields(headers, 'Date')[0];
   if (!field) return null;
   const match = /(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{2,4})/.exec(field.value);
   const month = match ? MONTHS.indexOf(match[2]!.toLowerCase()) : -1;
@@ -103,6 +117,6 @@ export function sentDay(tree: MimePart, raw: Buffer): string | null {
     else if (match[3]!.length === 3) year += 1900;
     return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
   }
-  const instant = sentDate(tree, raw);
+  const instant = sentDateOf(headers);
   return instant ? instant.toISOString().slice(0, 10) : null;
 }

@@ -4,6 +4,7 @@
 // entry never goes stale; the key carries the UIDVALIDITY so a re-created mailbox that reuses a row id cannot hit.
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { analyzeMessage, type MessageAnalysis } from '../../mime/index.ts';
+import { BoundedLru } from './bounded-lru.ts';
 
 export interface ParsedMessage {
   readonly raw: Buffer;
@@ -34,14 +35,10 @@ export interface MessageCacheLimits {
 }
 
 export class MessageCache {
-  private readonly entries = new Map<string, ParsedMessage>();
-  private readonly maxEntries: number;
-  private readonly maxBytes: number;
-  private totalBytes = 0;
+  readonly #entries: BoundedLru<ParsedMessage>;
 
   constructor(limits: MessageCacheLimits = {}) {
-    this.maxEntries = limits.maxEntries ?? 1024;
-    this.maxBytes = limits.maxBytes ?? 32 * 1024 * 1024;
+    this.#entries = new BoundedLru({ maxEntries: limits.maxEntries ?? 1024, maxSize: limits.maxBytes ?? 32 * 1024 * 1024 });
   }
 
   /**
@@ -49,36 +46,29 @@ export class MessageCache {
    * (expunged by another session).
    */
   load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): ParsedMessage | undefined {
-    const key = `${mailboxId}:${uidValidity}:${uid}`;
-    const cached = this.entries.get(key);
-    if (cached !== undefined) {
-      // Map keeps insertion order: re-inserting marks the entry most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached;
-    }
+    const key = messageKey(mailboxId, uidValidity, uid);
+    const cached = this.#entries.get(key);
+    if (cached !== undefined) return cached;
     const raw = store.getRaw(mailboxId, uid);
     if (raw === undefined) return undefined;
     const parsed = lazilyParsed(raw);
-    if (raw.length <= this.maxBytes) {
-      this.entries.set(key, parsed);
-      this.totalBytes += raw.length;
-      this.evict();
-    }
+    this.#entries.set(key, parsed, raw.length);
     return parsed;
   }
 
-  get size(): number {
-    return this.entries.size;
+  /** The message if it is cached, without reading the store or changing what is kept. */
+  peek(mailboxId: number, uidValidity: number, uid: number): ParsedMessage | undefined {
+    return this.#entries.peek(messageKey(mailboxId, uidValidity, uid));
   }
 
-  private evict(): void {
-    for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) return;
-      this.entries.delete(key);
-      this.totalBytes -= entry.raw.length;
-    }
+  get size(): number {
+    return this.#entries.size;
   }
+}
+
+/** The key carries the UIDVALIDITY so a re-created mailbox that reuses a row id cannot hit. */
+export function messageKey(mailboxId: number, uidValidity: number, uid: number): string {
+  return `${mailboxId}:${uidValidity}:${uid}`;
 }
 
 const cachesByStore = new WeakMap<MailStoreApi, MessageCache>();

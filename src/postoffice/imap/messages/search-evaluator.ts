@@ -10,7 +10,7 @@
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import { sequenceSetContains } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
-import { headerMatches, sentDay, textMatches } from '../../mime/index.ts';
+import { headerFieldsMatch, sentDayOf, textMatches, type HeaderField } from '../../mime/index.ts';
 import type { ParsedMessage } from './message-cache.ts';
 
 /** One message as the evaluator sees it. */
@@ -21,6 +21,8 @@ export interface SearchCandidate {
   recent: boolean;
   /** Raw bytes and parse; only called by keys that need them. Undefined when the message vanished meanwhile. */
   content(): ParsedMessage | undefined;
+  /** The top-level header fields alone (header and sent-date keys); undefined when the message vanished. */
+  headers(): HeaderField[] | undefined;
 }
 
 /** What `*` means in the search's sequence and UID sets. */
@@ -89,8 +91,8 @@ function hasFlag(flags: readonly string[], wanted: string): boolean {
 }
 
 function sentCalendarDate(candidate: SearchCandidate): string {
-  const parsed = candidate.content();
-  const written = parsed === undefined ? null : sentDay(parsed.analysis.tree, parsed.raw);
+  const headers = candidate.headers();
+  const written = headers === undefined ? null : sentDayOf(headers);
   return written ?? utcCalendarDate(candidate.record.internalDate);
 }
 
@@ -147,8 +149,8 @@ export function matchesSearch(key: SearchKey, candidate: SearchCandidate, scope:
       return compareDate(actual, key.op, key.date);
     }
     case 'header': {
-      const parsed = candidate.content();
-      return parsed !== undefined && headerMatches(parsed.raw, parsed.analysis.tree, key.field, key.value);
+      const headers = candidate.headers();
+      return headers !== undefined && headerFieldsMatch(headers, key.field, key.value);
     }
     case 'text': {
       const parsed = candidate.content();

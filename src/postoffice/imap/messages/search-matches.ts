@@ -1,10 +1,11 @@
 // Runs SEARCH criteria over the session's view of the selected mailbox (RFC 3501 §6.4.4), for SEARCH, SORT,
-// THREAD (RFC 5256) and the update contexts of RFC 5267. Metadata keys are tried first (planSearch); message bytes
-// are loaded through the shared parse cache only for header, text and sent-date keys. `$` (RFC 5182) is the
+// THREAD (RFC 5256) and the update contexts of RFC 5267. Metadata keys are tried first (planSearch); header and
+// sent-date keys read the shared header cache (header-cache.ts), text keys the shared parse cache. `$` (RFC 5182) is the
 // session's saved result.
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import type { MailboxRecord, MailStoreApi, MessageRecord } from '../../store/store-types.ts';
 import type { SelectedMailbox } from '../session/selected-mailbox.ts';
+import { headerCacheFor } from './header-cache.ts';
 import { messageCacheFor, type ParsedMessage } from './message-cache.ts';
 import { matchesSearch, planSearch, type SearchCandidate } from './search-evaluator.ts';
 
@@ -29,6 +30,7 @@ export function findMatches(
 ): MatchedMessage[] {
   const key = planSearch(criteria);
   const cache = messageCacheFor(store);
+  const headers = headerCacheFor(store);
   const viewUids = selected.uids;
   const scope = { maxSequence: viewUids.length, maxUid: viewUids[viewUids.length - 1] ?? 0, savedUids: selected.savedSearch };
   const matches: MatchedMessage[] = [];
@@ -40,6 +42,7 @@ export function findMatches(
     record: undefined as unknown as MessageRecord,
     recent: false,
     content: (): ParsedMessage | undefined => (current === undefined ? undefined : cache.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
+    headers: () => (current === undefined ? undefined : headers.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
   };
   const consider = (record: MessageRecord, seq: number): void => {
     current = record;

@@ -1,0 +1,59 @@
+// The header cache behind SEARCH's header keys (header-cache.ts): a mailbox larger than the parse cache is read
+// from the store once, not on every header SEARCH; a message FETCH already parsed is not read again; an expunged
+// one is undefined.
+import { describe, expect, it } from 'vitest';
+import { HeaderCache } from '../../src/postoffice/imap/messages/header-cache.ts';
+import { messageCacheFor } from '../../src/postoffice/imap/messages/message-cache.ts';
+import { BoundedLru } from '../../src/postoffice/imap/messages/bounded-lru.ts';
+import type { MailStoreApi } from '../../src/postoffice/store/store-types.ts';
+
+function message(uid: number): Buffer {
+  return Buffer.from(`From: a@x.org\r\nSubject: number ${uid}\r\nMessage-ID: <m${uid}@x.org>\r\n\r\nbody\r\n`);
+}
+
+/** Just enough store: getRaw for uids 1..count, counting reads. */
+function countingStore(count: number): { store: MailStoreApi; reads: () => number } {
+  let reads = 0;
+  const store = {
+    getRaw(_mailboxId: number, uid: number) {
+      reads += 1;
+      return uid >= 1 && uid <= count ? message(uid) : undefined;
+    },
+  } as unknown as MailStoreApi;
+  return { store, reads: () => reads };
+}
+
+describe('HeaderCache', () => {
+  it('reads each message of a mailbox larger than the parse cache once across repeated searches', () => {
+    const { store, reads } = countingStore(3000);
+    const cache = new HeaderCache();
+    const subjects = (): string[] => Array.from({ length: 3000 }, (_, index) => cache.load(store, 1, 7, index + 1)!.find((field) => field.name === 'Subject')!.value);
+    expect(subjects()[2999]).toBe('number 3000');
+    expect(reads()).toBe(3000);
+    expect(subjects()[0]).toBe('number 1');
+    expect(reads()).toBe(3000);
+    expect(cache.load(store, 1, 7, 5000)).toBeUndefined(); // expunged elsewhere
+  });
+
+  it('takes the fields of a message the parse cache already holds without reading the store', () => {
+    const { store, reads } = countingStore(2);
+    const parsed = messageCacheFor(store).load(store, 1, 7, 2)!;
+    expect(reads()).toBe(1);
+    expect(new HeaderCache().load(store, 1, 7, 2)).toBe(parsed.analysis.tree.headers);
+    expect(reads()).toBe(1);
+  });
+});
+
+describe('BoundedLru', () => {
+  it('drops the least recently used past its entry or size limit and never keeps an oversized value', () => {
+    const lru = new BoundedLru<string>({ maxEntries: 2, maxSize: 10 });
+    lru.set('a', 'A', 4);
+    lru.set('b', 'B', 4);
+    expect(lru.get('a')).toBe('A'); // a is now the most recent
+    lru.set('c', 'C', 4); // past 10: b, the least recently used, goes
+    expect([lru.peek('a'), lru.peek('b'), lru.peek('c')]).toEqual(['A', undefined, 'C']);
+    lru.set('huge', 'H', 11);
+    expect(lru.peek('huge')).toBeUndefined();
+    expect(lru.size).toBe(2);
+  });
+});
