@@ -82,8 +82,8 @@ export function allocateUidValidity(database: StoreDatabase): number {
 }
 
 /**
- * Mailbox rows read outside transactions, kept until a change to that mailbox is queued (UIDNEXT and
- * HIGHESTMODSEQ only move in transactions that queue one), a mailbox goes away or is renamed ('gone'), or a
+ * Mailbox rows read outside transactions, kept along with every change queued for that mailbox (UIDNEXT and
+ * HIGHESTMODSEQ only move in transactions that queue one) until a mailbox goes away or is renamed ('gone') or a
  * transaction rolls back. FETCH and SEARCH read the selected mailbox's row on every command; this spares
  * them a query each. first_recent_uid may be behind here: MailStore overlays the in-memory \Recent claims,
  * which only move forward. Inside a transaction rows are always read afresh, never kept.
@@ -121,9 +121,24 @@ export class MailboxRowCache {
     return row;
   }
 
+  /**
+   * Follows a queued change: UIDNEXT and HIGHESTMODSEQ move only by reserveUids (arrivals) and bumpModseq (flag
+   * changes, expunges), and each such change carries the MODSEQ it got, which is then the mailbox's highest.
+   */
   changed(change: MailboxChange): void {
-    if (change.kind === 'gone') this.clear();
-    else this.#byId.delete(change.mailboxId);
+    if (change.kind === 'gone') {
+      this.clear();
+      return;
+    }
+    const row = this.#byId.get(change.mailboxId) as MailboxRow | undefined;
+    if (row === undefined) return;
+    const modseq = change.kind === 'flags' ? change.messages.reduce((highest, message) => Math.max(highest, message.modseq), 0) : change.modseq;
+    if (modseq === undefined || modseq === 0) {
+      this.#byId.delete(change.mailboxId);
+      return;
+    }
+    const uidNext = change.kind === 'exists' ? change.uids.reduce((next, uid) => Math.max(next, uid + 1), row.uid_next) : row.uid_next;
+    this.#byId.set(change.mailboxId, { ...row, highest_modseq: Math.max(row.highest_modseq, modseq), uid_next: uidNext });
   }
 
   clear(): void {

@@ -1,6 +1,8 @@
-// A least-recently-used map bounded by entry count and by a size its owner assigns to each value (bytes). The
-// IMAP parse caches (message-cache.ts, header-cache.ts) keep immutable things in it: stored messages never
-// change (RFC 3501 §2.3.1.1), so an entry never goes stale.
+// A map bounded by entry count and by a size its owner assigns to each value (bytes), evicting in approximately
+// least-recently-used order: a hit only marks the entry used (second-chance/CLOCK), and eviction moves marked
+// entries to the back once instead of dropping them. A SEARCH touches every message of a mailbox, and re-inserting
+// each hit into the Map was a visible part of its cost. The IMAP parse caches (message-cache.ts, header-cache.ts)
+// keep immutable things in it: stored messages never change (RFC 3501 §2.3.1.1), so an entry never goes stale.
 
 export interface LruLimits {
   maxEntries: number;
@@ -9,21 +11,20 @@ export interface LruLimits {
 }
 
 export class BoundedLru<V> {
-  readonly #entries = new Map<string, { value: V; size: number }>();
+  readonly #entries = new Map<string, { value: V; size: number; used: boolean }>();
   readonly #limits: LruLimits;
   #totalSize = 0;
 
   constructor(limits: LruLimits) {
+    if (!(limits.maxEntries >= 1)) throw new RangeError(`a cache must hold at least one entry, got maxEntries ${limits.maxEntries}`);
     this.#limits = limits;
   }
 
-  /** The value, marked most recently used. */
+  /** The value, marked used (it survives the next eviction pass that reaches it). */
   get(key: string): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    // Map keeps insertion order: re-inserting marks the entry most recently used.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    entry.used = true;
     return entry.value;
   }
 
@@ -39,12 +40,25 @@ export class BoundedLru<V> {
       this.#entries.delete(key);
       this.#totalSize -= previous.size;
     }
-    this.#entries.set(key, { value, size });
+    this.#entries.set(key, { value, size, used: false });
     this.#totalSize += size;
-    for (const [oldestKey, oldest] of this.#entries) {
-      if (this.#entries.size <= this.#limits.maxEntries && this.#totalSize <= this.#limits.maxSize) return;
-      this.#entries.delete(oldestKey);
-      this.#totalSize -= oldest.size;
+    while (this.#entries.size > this.#limits.maxEntries || this.#totalSize > this.#limits.maxSize) this.#evictOne(key);
+  }
+
+  /**
+   * Drops the oldest entry not used since it was last passed over; used ones move to the back, unmarked. The
+   * entry just added (`keep`) is not dropped for room made for itself.
+   */
+  #evictOne(keep: string): void {
+    for (const [key, entry] of this.#entries) {
+      this.#entries.delete(key);
+      if (entry.used || key === keep) {
+        entry.used = false;
+        this.#entries.set(key, entry);
+        continue;
+      }
+      this.#totalSize -= entry.size;
+      return;
     }
   }
 
