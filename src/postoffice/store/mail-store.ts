@@ -153,17 +153,17 @@ export class MailStore implements MailStoreApi {
    * Costs no commit: the claim is held in memory and written with the next transaction (recent-claims.ts).
    */
   claimRecent(mailboxId: number): number[] {
-    const mailbox = this.#database.statement('SELECT first_recent_uid, uid_next, uid_validity FROM mailboxes WHERE id = ?').get(mailboxId) as
-      | { first_recent_uid: number; uid_next: number; uid_validity: number }
-      | undefined;
+    const mailbox = this.#mailboxRows.byId(mailboxId) as { first_recent_uid: number; uid_next: number; uid_validity: number } | undefined;
     if (!mailbox) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
     const firstRecentUid = this.#recent.firstRecentUid(mailboxId, mailbox.uid_validity, mailbox.first_recent_uid);
     if (firstRecentUid >= mailbox.uid_next) return [];
-    const rows = this.#database
-      .statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid')
-      .all(mailboxId, firstRecentUid) as Array<{ uid: number }>;
+    const recent =
+      this.#listings.uidsFrom(mailboxId, firstRecentUid) ??
+      (this.#database.statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid').all(mailboxId, firstRecentUid) as Array<{ uid: number }>).map(
+        (row) => row.uid,
+      );
     this.#recent.claim(mailboxId, mailbox.uid_validity, mailbox.uid_next);
-    return rows.map((row) => row.uid);
+    return recent;
   }
 
   // Messages

@@ -56,6 +56,15 @@ export class MessageListings {
     return listing.byUid.get(uid) ?? null;
   }
 
+  /** The uids from `firstUid` on, ascending, when the mailbox's listing is held; undefined when it is not. */
+  uidsFrom(mailboxId: number, firstUid: number): number[] | undefined {
+    const listing = this.#byMailbox.get(mailboxId);
+    if (listing === undefined) return undefined;
+    let start = listing.records.length;
+    while (start > 0 && listing.records[start - 1]!.uid >= firstUid) start -= 1;
+    return listing.records.slice(start).map((record) => record.uid);
+  }
+
   /** Message and unseen counts of a mailbox whose listing is held; undefined when it is not (count in SQL). */
   counts(mailboxId: number): { messageCount: number; unseenCount: number } | undefined {
     const listing = this.#byMailbox.get(mailboxId);
