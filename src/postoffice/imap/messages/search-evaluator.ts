@@ -82,11 +82,26 @@ function compareDate(actual: string, op: 'before' | 'on' | 'since', wanted: stri
   return actual >= wanted;
 }
 
+// Flags are a small vocabulary (system flags and a few keywords): their lower-case forms are looked up, not
+// recomputed for every message of every SEARCH.
+const lowerCased = new Map<string, string>();
+
+function lowerCase(flag: string): string {
+  let lower = lowerCased.get(flag);
+  if (lower === undefined) {
+    if (lowerCased.size >= 10_000) lowerCased.clear();
+    lower = flag.toLowerCase();
+    lowerCased.set(flag, lower);
+  }
+  return lower;
+}
+
 /** Flags compare case-insensitively (RFC 3501 §2.3.2); an exact match, the common case, is tried first. */
 function hasFlag(flags: readonly string[], wanted: string): boolean {
+  if (flags.length === 0) return false;
   if (flags.includes(wanted)) return true;
-  const key = wanted.toLowerCase();
-  for (const flag of flags) if (flag.length === key.length && flag.toLowerCase() === key) return true;
+  const key = lowerCase(wanted);
+  for (const flag of flags) if (flag.length === wanted.length && lowerCase(flag) === key) return true;
   return false;
 }
 
