@@ -10,14 +10,14 @@ import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MailboxDirectory, normalizeAddress } from './mailbox-directory.ts';
-import { countMessages, MailboxRowCache, toMailboxRecord, type MessageCounts } from './mailbox-rows.ts';
+import { MailboxRowCache, toMailboxRecord } from './mailbox-rows.ts';
 import { INBOX, normalizeMailboxName, tryNormalizeMailboxName } from './mailbox-names.ts';
 import { normalizeFlags } from './message-flags.ts';
 import { extractMessageId, normalizeMessageId } from './message-id.ts';
-import { insertBody, insertMessageRow, MESSAGE_COLUMNS, pruneExpungeHistory, reserveUids, toMessageRecord } from './message-rows.ts';
-import { copyMessages, expungeMessages, moveMessages, recordsFromDatabase, storeMessageFlags } from './message-updates.ts';
+import { insertBody, insertMessageRow, pruneExpungeHistory, reserveUids } from './message-rows.ts';
+import { copyMessages, expungeMessages, moveMessages, storeMessageFlags } from './message-updates.ts';
 import { accountUsage, expungedSince, mailboxSizes } from './mailbox-usage.ts';
-import { MessageListings } from './message-listings.ts';
+import { MessageReads } from './message-reads.ts';
 import { RecentClaims } from './recent-claims.ts';
 import { StoreDatabase } from './store-database.ts';
 import {
@@ -49,7 +49,7 @@ export class MailStore implements MailStoreApi {
   readonly #hub: ChangeHub;
   readonly #directory: MailboxDirectory;
   readonly #recent = new RecentClaims();
-  readonly #listings: MessageListings;
+  readonly #reads: MessageReads;
   readonly #mailboxRows: MailboxRowCache;
   readonly #group: GroupCommit;
   readonly #accountChanges: AccountChanges;
@@ -65,21 +65,21 @@ export class MailStore implements MailStoreApi {
       (error) => console.error('mail store: an account change listener threw', error),
     );
     this.#hub.listenToEveryMailbox((change) => this.#accountChanges.mailboxChanged(change));
-    this.#listings = new MessageListings((mailboxId, uids) => this.#readMessages(mailboxId, uids));
-    this.#directory = new MailboxDirectory(this.#database, (mailboxId) => this.#countMessages(mailboxId));
+    this.#reads = new MessageReads(this.#database);
+    this.#directory = new MailboxDirectory(this.#database, (mailboxId) => this.#reads.counts(mailboxId));
     this.#group = new GroupCommit(this.#database);
     const recent = this.#recent;
     const database = this.#database;
     this.#mailboxRows = new MailboxRowCache(this.#database);
-    const listings = this.#listings;
+    const reads = this.#reads;
     const mailboxRows = this.#mailboxRows;
     this.#database.setChangeObserver({
       queued: (change) => {
-        listings.changed(change);
+        reads.changed(change);
         mailboxRows.changed(change);
       },
       rolledBack: () => {
-        listings.clear();
+        reads.rolledBack();
         mailboxRows.clear();
       },
     });
@@ -157,45 +157,28 @@ export class MailStore implements MailStoreApi {
     if (!mailbox) throw new StoreError('NONEXISTENT', `Mailbox ${mailboxId} does not exist`);
     const firstRecentUid = this.#recent.firstRecentUid(mailboxId, mailbox.uid_validity, mailbox.first_recent_uid);
     if (firstRecentUid >= mailbox.uid_next) return [];
-    const recent =
-      this.#listings.uidsFrom(mailboxId, firstRecentUid) ??
-      (this.#database.statement('SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid').all(mailboxId, firstRecentUid) as Array<{ uid: number }>).map(
-        (row) => row.uid,
-      );
+    const recent = this.#reads.uidsFrom(mailboxId, firstRecentUid);
     this.#recent.claim(mailboxId, mailbox.uid_validity, mailbox.uid_next);
     return recent;
   }
 
   // Messages
 
-  /** Served from the mailbox's listing, kept in memory along with every change (message-listings.ts); records are frozen. */
+  /** Served from the mailbox's listing, kept in memory along with every change (message-reads.ts); records are frozen. */
   listMessages(mailboxId: number): MessageRecord[] {
-    const read = (): MessageRecord[] =>
-      this.#database.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`).all(mailboxId).map(toMessageRecord);
-    return this.#listings.get(mailboxId, read, !this.#database.inTransaction);
+    return this.#reads.list(mailboxId);
   }
 
   getMessage(mailboxId: number, uid: number): MessageRecord | undefined {
-    const cached = this.#listings.cachedRecord(mailboxId, uid);
-    if (cached !== undefined) return cached ?? undefined;
-    const row = this.#database.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uid);
-    return row ? toMessageRecord(row) : undefined;
+    return this.#reads.get(mailboxId, uid);
   }
 
   messageLookup(mailboxId: number): (uid: number) => MessageRecord | undefined {
-    if (this.#listings.counts(mailboxId) === undefined) {
-      const records = new Map(this.listMessages(mailboxId).map((record) => [record.uid, record]));
-      // Inside a transaction the listing is not kept: look up in this one read.
-      if (this.#listings.counts(mailboxId) === undefined) return (uid) => records.get(uid);
-    }
-    return (uid) => this.getMessage(mailboxId, uid);
+    return this.#reads.lookup(mailboxId);
   }
 
   getRaw(mailboxId: number, uid: number): Buffer | undefined {
-    const row = this.#database
-      .statement('SELECT bodies.raw AS raw FROM messages JOIN bodies ON bodies.id = messages.body_id WHERE messages.mailbox_id = ? AND messages.uid = ?')
-      .get(mailboxId, uid) as { raw: Uint8Array } | undefined;
-    return row ? Buffer.from(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : undefined;
+    return this.#reads.raw(mailboxId, uid);
   }
 
   /**
@@ -264,7 +247,7 @@ export class MailStore implements MailStoreApi {
     origin?: unknown,
     unchangedSince?: number,
   ): { updated: MessageRecord[]; failedUids: number[] } {
-    return storeMessageFlags(this.#database, mailboxId, uids, mode, flags, origin, unchangedSince, (id, wanted) => this.#records(id, wanted));
+    return storeMessageFlags(this.#database, mailboxId, uids, mode, flags, origin, unchangedSince, (id, wanted) => this.#reads.records(id, wanted));
   }
 
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): Promise<MessageRecord> {
@@ -389,32 +372,7 @@ export class MailStore implements MailStoreApi {
   }
 
   #toRecord(row: unknown): MailboxRecord | undefined {
-    return row === undefined ? undefined : this.#withClaims(toMailboxRecord(row, (mailboxId) => this.#countMessages(mailboxId)));
-  }
-
-  #countMessages(mailboxId: number): MessageCounts {
-    return this.#listings.counts(mailboxId) ?? countMessages(this.#database, mailboxId);
-  }
-
-  /** The existing records among `uids`, ascending: from the held listing, else one query each. */
-  #records(mailboxId: number, uids: readonly number[]): MessageRecord[] {
-    if (this.#listings.counts(mailboxId) === undefined) return recordsFromDatabase(this.#database)(mailboxId, uids);
-    const found: MessageRecord[] = [];
-    for (const uid of [...new Set(uids)].sort((left, right) => left - right)) {
-      const record = this.#listings.cachedRecord(mailboxId, uid);
-      if (record) found.push(record);
-    }
-    return found;
-  }
-
-  /** The rows of `uids` (ascending) that exist: arrivals, read back for the listings inside their transaction. */
-  #readMessages(mailboxId: number, uids: readonly number[]): MessageRecord[] {
-    const wanted = new Set(uids);
-    return this.#database
-      .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`)
-      .all(mailboxId, uids.reduce((low, uid) => Math.min(low, uid)), uids.reduce((high, uid) => Math.max(high, uid)))
-      .map(toMessageRecord)
-      .filter((record) => wanted.has(record.uid));
+    return row === undefined ? undefined : this.#withClaims(toMailboxRecord(row, (mailboxId) => this.#reads.counts(mailboxId)));
   }
 
   #withClaims(mailbox: MailboxRecord): MailboxRecord {
