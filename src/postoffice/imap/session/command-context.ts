@@ -6,12 +6,14 @@
 // ─── Rules for verb authors (the "messages" helper: FETCH STORE SEARCH COPY MOVE EXPUNGE) ──────────────────
 // 1. Throw `new ImapError('NO' | 'BAD', text, code?)` for failures; never write a tagged line yourself.
 //    Return `{ code: 'COPYUID 7 1:3 10:12' }` (no brackets) and/or `{ text }` for the tagged OK.
-// 2. Pass `context.session.origin` as the `origin` argument of every store mutation (storeFlags, copy, move,
-//    expunge, append). The session uses it to avoid echoing your own FLAGS changes.
+// 2. Pass `context.session.origin` as the `origin` argument of every store mutation. Use the grouped ones
+//    (storeFlagsGrouped, expungeGrouped, appendGrouped, appendManyGrouped, copyGrouped, moveGrouped): they share
+//    one commit and fsync with the other sessions' writes off the event loop. The session uses `origin` to avoid
+//    echoing your own FLAGS changes.
 // 3. NEVER write `* n EXISTS`, `* n RECENT` or `* n EXPUNGE` yourself — not even for your own EXPUNGE/MOVE.
 //    The SelectedMailbox receives every store event (yours included) and the dispatcher flushes them, in
 //    order and with correct sequence numbers, after your run() returns and before the tagged reply. So
-//    EXPUNGE is just `store.expunge(id, uids, origin)`; MOVE is `store.move(...)`, then
+//    EXPUNGE is just `await store.expungeGrouped(id, uids, origin)`; MOVE is `await store.moveGrouped(...)`, then
 //    `context.sendStatus('OK', 'Moved', 'COPYUID ...')` (RFC 6851 §4.3 untagged COPYUID) and return.
 // 4. DO write the FETCH responses your command produces (FETCH; STORE without .SILENT; FETCH of BODY[] that
 //    sets \Seen must include FLAGS). Your own `flags` store events are NOT echoed by the session; flag
