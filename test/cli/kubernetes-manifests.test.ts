@@ -95,6 +95,20 @@ describe('deploy/kubernetes', { timeout: 120_000 }, () => {
     expect(postoffice.args).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
   });
 
+  it('runs each StatefulSet on the Dockerfile target it needs, built as its comment says', () => {
+    const targets = new Set(readDockerfile().map((stage) => stage.name));
+    const expected = { 'postoffice.yaml': 'postoffice', 'agents.yaml': 'agents' };
+    for (const [file, target] of Object.entries(expected)) {
+      const image = containerOf(find(file, 'StatefulSet')).image as string;
+      const build = new RegExp(`docker build --target (\\S+) -t ${image.replace(/[.:]/g, '\\$&')} \\.`).exec(readFileSync(path.join(DIRECTORY, file), 'utf8'));
+      expect(build, `${file}: a comment with the docker build command for ${image}`).not.toBeNull();
+      expect(build![1], file).toBe(target);
+      expect(targets, file).toContain(target);
+    }
+    // The post office does not carry the agents' git and bubblewrap: two different images.
+    expect(containerOf(find('postoffice.yaml', 'StatefulSet')).image).not.toBe(containerOf(find('agents.yaml', 'StatefulSet')).image);
+  });
+
   it('has Services that select their pods, name their ports, and back each StatefulSet', () => {
     const services = manifests.filter((manifest) => manifest.object.kind === 'Service' && manifest.file !== 'external-mail-server.yaml').map((manifest) => manifest.object);
     for (const file of ['agents.yaml', 'postoffice.yaml']) {
