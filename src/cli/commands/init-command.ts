@@ -37,9 +37,10 @@ guards:                    # enforced by the post office on mail sent by agents;
   sendRate: { messages: 30, perMinutes: 10 }
   duplicateWindowMinutes: 60   # an identical body from the same agent within this window is held
   dailyTokenBudget: 2000000    # per agent; crossing it pauses the agent and tells the humans
-retention:                 # days records are kept (0: forever); pruned at start and hourly
+retention:                 # how long records are kept (0: forever); pruned at start and hourly
   journalDays: 90          # humans' Journal folders and audit journal entries (a checkpoint keeps the chain verifiable)
   heldDays: 90             # records of held messages (guards.sqlite)
+  expungeHistory: 10000    # expunged UIDs remembered per mailbox for IMAP QRESYNC
 quota:                     # IMAP QUOTA per account, Journal not counted (0: unlimited); APPEND/COPY past it fail, SMTP never bounces
   storageMb: 2048
 # projects:                  # git repositories agents work on (agents name them in \`projects: [name]\`)
