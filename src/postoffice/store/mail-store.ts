@@ -4,8 +4,8 @@
 // \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
 // deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
 // the IMAP sessions' writes (appendGrouped, appendManyGrouped, storeFlagsGrouped, expungeGrouped, copyGrouped,
-// moveGrouped). New
-// messages are written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in message-updates.ts.
+// moveGrouped). New messages are written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in
+// message-updates.ts; reads of messages go through message-reads.ts (in-memory listings).
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
 import { GroupCommit } from './group-commit.ts';

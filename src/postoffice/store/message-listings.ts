@@ -65,6 +65,11 @@ export class MessageListings {
     return listing.records.slice(start).map((record) => record.uid);
   }
 
+  /** True while the mailbox's listing is held (it then answers every read of that mailbox). */
+  holds(mailboxId: number): boolean {
+    return this.#byMailbox.has(mailboxId);
+  }
+
   /** Message and unseen counts of a mailbox whose listing is held; undefined when it is not (count in SQL). */
   counts(mailboxId: number): { messageCount: number; unseenCount: number } | undefined {
     const listing = this.#byMailbox.get(mailboxId);
@@ -143,7 +148,7 @@ function indexOfUid(records: readonly MessageRecord[], uid: number): number {
 }
 
 /** Listings hand out the same record objects to every session: frozen, flags included. */
-export function freezeRecord(record: MessageRecord): MessageRecord {
+function freezeRecord(record: MessageRecord): MessageRecord {
   Object.freeze(record.flags);
   return Object.freeze(record);
 }

@@ -34,17 +34,17 @@ export class MessageReads {
 
   /** Looks up many messages of one mailbox by uid: from the listing, taking it first when it is not held. */
   lookup(mailboxId: number): (uid: number) => MessageRecord | undefined {
-    if (this.#listings.counts(mailboxId) === undefined) {
+    if (!this.#listings.holds(mailboxId)) {
       const records = new Map(this.list(mailboxId).map((record) => [record.uid, record]));
       // Inside a transaction the listing is not kept: look up in this one read.
-      if (this.#listings.counts(mailboxId) === undefined) return (uid) => records.get(uid);
+      if (!this.#listings.holds(mailboxId)) return (uid) => records.get(uid);
     }
     return (uid) => this.get(mailboxId, uid);
   }
 
   /** The existing records among `uids`, ascending: from the held listing, else one query each. */
   records(mailboxId: number, uids: readonly number[]): MessageRecord[] {
-    if (this.#listings.counts(mailboxId) === undefined) return recordsFromDatabase(this.#database)(mailboxId, uids);
+    if (!this.#listings.holds(mailboxId)) return recordsFromDatabase(this.#database)(mailboxId, uids);
     const found: MessageRecord[] = [];
     for (const uid of [...new Set(uids)].sort((left, right) => left - right)) {
       const record = this.#listings.cachedRecord(mailboxId, uid);
