@@ -13,28 +13,22 @@ function fold(text: string): string {
   return text.toLowerCase();
 }
 
-// Parsed messages stay in the IMAP parse cache, so repeated SEARCHes see the same field objects: their decoded,
-// folded values are kept beside them rather than decoded again for every message on every SEARCH.
-const foldedValues = new WeakMap<HeaderField, string>();
-const foldedAddressValues = new WeakMap<HeaderField, string>();
-
-function foldedValue(field: HeaderField): string {
-  let folded = foldedValues.get(field);
-  if (folded === undefined) {
-    folded = fold(decodeEncodedWords(field.value));
-    foldedValues.set(field, folded);
-  }
-  return folded;
+// Parsed messages stay in the IMAP parse and header caches, so repeated SEARCHes see the same field objects:
+// their decoded, folded values are kept beside them rather than decoded again for every message on every SEARCH.
+function memoizedPerField(compute: (value: string) => string): (field: HeaderField) => string {
+  const values = new WeakMap<HeaderField, string>();
+  return (field) => {
+    let folded = values.get(field);
+    if (folded === undefined) {
+      folded = fold(compute(field.value));
+      values.set(field, folded);
+    }
+    return folded;
+  };
 }
 
-function foldedAddressValue(field: HeaderField): string {
-  let folded = foldedAddressValues.get(field);
-  if (folded === undefined) {
-    folded = fold(addressSearchText(field.value));
-    foldedAddressValues.set(field, folded);
-  }
-  return folded;
-}
+const foldedValue = memoizedPerField(decodeEncodedWords);
+const foldedAddressValue = memoizedPerField(addressSearchText);
 
 /** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
  *  requires the field to exist, RFC 3501 §6.4.4 HEADER). An address header (FROM, TO, CC, BCC...) also matches
