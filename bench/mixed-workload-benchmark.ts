@@ -5,7 +5,8 @@
 // Counted: tagged replies per second over the time box (warm-up excluded). Every client checks each response
 // against its view of the mailbox (test/imap/mailbox-view-client.ts); violations are reported, not hidden.
 // APPEND is durable before its OK on both servers: ours commits with fsync (WAL), Dovecot's maildir save
-// fsyncs the message file (mail_fsync = optimized, the default).
+// fsyncs the message file (mail_fsync = optimized, the default). Flag changes and expunges are fsync'd after
+// their OK on both (their defaults: Dovecot's index updates, ours store.fsync = optimized).
 import { performance } from 'node:perf_hooks';
 import { MailboxViewClient } from '../test/imap/mailbox-view-client.ts';
 import { nextCommand, runMix, seededRandom } from '../test/imap/mixed-workload.ts';

@@ -130,6 +130,17 @@ export const configSchema = z.strictObject({
       storageMb: z.number().int().min(0).default(2048),
     })
     .prefault({}),
+  store: z
+    .strictObject({
+      /**
+       * `optimized` (as Dovecot's mail_fsync default): new messages (SMTP 250, APPEND, COPY, MOVE) are on disk
+       * before they are acknowledged; IMAP flag changes and expunges once they are written (a crash of the
+       * process keeps them) and in order, made durable by the next fsync moments later, so a power loss can take
+       * back only the last of them. `always`: every change waits for its fsync.
+       */
+      fsync: z.enum(['optimized', 'always']).default('optimized'),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log prompts and message bodies (off by default: they may hold private mail). */
   logContent: z.boolean().default(false),

@@ -56,6 +56,7 @@ export async function startPostOffice(options: StartPostOfficeOptions): Promise<
   const dataDir = path.resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = MailStore.open(dataDir, {
+    fsync: config.store.fsync,
     onListenerError: (error, change) => logger.error({ err: error, mailboxId: change.mailboxId }, 'a mailbox change listener threw'),
   });
   // Stopped in reverse order of start; the store is always last.

@@ -1,9 +1,12 @@
 // RFC 5321 §6.1: once the post office has answered 250, the message survives a crash. A child process runs
 // the post office; on the 250 it is killed with SIGKILL and the message, its flags, its UID and the
-// mailbox's UIDVALIDITY are found again after a restart on the same data dir.
+// mailbox's UIDVALIDITY are found again after a restart on the same data dir. So are IMAP flag changes and
+// expunges answered OK under the default `store.fsync: optimized` (acknowledged once in the WAL, before their
+// fdatasync): a crash of the process, unlike a power loss, does not take them back.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MailStore } from '../../src/postoffice/store/mail-store.ts';
@@ -61,6 +64,26 @@ describe('durability across kill -9', () => {
       expect(after.messages[1]!.uid).toBeGreaterThan(firstUid);
       expect(after.messages[0]!.flags).toEqual(expect.arrayContaining(['\\Flagged', '$Important']));
       expect(after.messages[1]!.raw.endsWith(two.raw)).toBe(true);
+    } finally {
+      after.store.close();
+    }
+  });
+
+  it('keeps IMAP flag changes and expunges answered OK, although their fdatasync may not have run', async () => {
+    const first = await startPostOfficeProcess(dataDir);
+    for (const subject of ['keep', 'drop']) expect((await send(first.ports.submission, subject).sent).response).toMatch(/^250 /);
+    const client = new ImapFlow({ host: '127.0.0.1', port: first.ports.imap, secure: false, auth: { user: 'alice', pass: 'alice-secret' }, logger: false, tls: { rejectUnauthorized: false } });
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    expect(await client.messageFlagsAdd('1', ['\\Flagged', '$Reviewed'])).toBe(true);
+    expect(await client.messageDelete('2')).toBe(true); // STORE +FLAGS (\Deleted), then EXPUNGE
+    await first.kill9();
+    client.close();
+
+    const after = inspectInbox(dataDir);
+    try {
+      expect(after.messages.map((message) => message.messageId)).toEqual(['keep@swarm.local']);
+      expect(after.messages[0]!.flags).toEqual(expect.arrayContaining(['\\Flagged', '$Reviewed']));
     } finally {
       after.store.close();
     }

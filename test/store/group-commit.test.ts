@@ -74,3 +74,67 @@ describe('deliverGrouped', () => {
     expect(store.listMessages(inboxId()).map((message) => message.messageId)).toEqual(['c1@test']);
   });
 });
+
+describe('store.fsync: which grouped writes wait for their fdatasync', () => {
+  /** A store whose fdatasyncs of the WAL are held until the test lets them run. */
+  function storeWithHeldSyncs(fsync: 'optimized' | 'always'): { held: Array<() => void>; inbox: number } {
+    const held: Array<() => void> = [];
+    fixture.cleanup();
+    fixture = openStoreFixture({ fsync, walSync: (_descriptor, done) => held.push(() => done(null)) });
+    fixture.store.ensureAccount(ALICE);
+    const inbox = inboxId();
+    fixture.store.append(inbox, rawMessage('m1@test'), []);
+    return { held, inbox };
+  }
+
+  /** Lets the group commit flush (it runs on setImmediate) and any promise settled by it resolve. */
+  async function nextTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('optimized: a flag change is acknowledged at COMMIT, before any fdatasync, and its event is out', async () => {
+    const { held, inbox } = storeWithHeldSyncs('optimized');
+    const events: string[] = [];
+    fixture.store.subscribe(inbox, (change) => events.push(change.kind));
+    const updated = await fixture.store.storeFlagsGrouped(inbox, [1], 'add', ['\\Flagged']);
+    expect(updated.updated.map((record) => record.flags)).toEqual([['\\Flagged']]);
+    await expect(fixture.store.expungeGrouped(inbox)).resolves.toEqual([]);
+    expect(events).toEqual(['flags']);
+    // Its fdatasync follows moments later (put off a little to be shared), and is held here.
+    const deadline = Date.now() + 5000;
+    while (held.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(held.length).toBeGreaterThan(0);
+    // Written to the WAL: a restart of the process (no power loss) keeps it.
+    expect(fixture.reopen().listMessages(inbox).map((record) => record.flags)).toEqual([['\\Flagged']]);
+  });
+
+  it('optimized: an APPEND waits for its fdatasync, and a flag change committed after it waits in line', async () => {
+    const { held, inbox } = storeWithHeldSyncs('optimized');
+    const events: string[] = [];
+    fixture.store.subscribe(inbox, (change) => events.push(change.kind));
+    const settled: string[] = [];
+    const appended = fixture.store.appendGrouped(inbox, rawMessage('m2@test'), []).then(() => settled.push('append'));
+    await nextTurn(); // the APPEND is committed; its fdatasync is held
+    const flagged = fixture.store.storeFlagsGrouped(inbox, [1], 'add', ['\\Seen']).then(() => settled.push('store'));
+    await nextTurn();
+    expect(settled).toEqual([]);
+    expect(events).toEqual([]);
+    for (const release of held.splice(0)) release();
+    await Promise.all([appended, flagged]);
+    expect(settled).toEqual(['append', 'store']);
+    expect(events).toEqual(['exists', 'flags']);
+  });
+
+  it('always: a flag change waits for its fdatasync too', async () => {
+    const { held, inbox } = storeWithHeldSyncs('always');
+    let acknowledged = false;
+    const flagged = fixture.store.storeFlagsGrouped(inbox, [1], 'add', ['\\Seen']).then(() => (acknowledged = true));
+    await nextTurn();
+    expect(acknowledged).toBe(false);
+    expect(held).toHaveLength(1);
+    held.splice(0)[0]!();
+    await flagged;
+    expect(acknowledged).toBe(true);
+  });
+});

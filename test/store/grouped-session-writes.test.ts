@@ -1,5 +1,6 @@
 // The IMAP sessions' writes through the group commit (appendGrouped, storeFlagsGrouped, expungeGrouped): each
-// resolves only once durable (a reopened store has it), after its change event, in commit order with ordinary
+// resolves once committed (a reopened store has it; when each waits for its fdatasync: group-commit.test.ts),
+// after its change event, in commit order with ordinary
 // transactions; a failing one fails alone; and the store's cached listing (message-listings.ts) always equals
 // the rows, through flag changes, expunges, arrivals and a rolled-back unit; MULTIAPPEND, COPY and MOVE go the
 // same way (a failing series stores none of its messages).

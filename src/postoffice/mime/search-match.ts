@@ -40,12 +40,33 @@ export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, n
 
 /** headerMatches on a header block's fields (the top-level header, as the IMAP header cache keeps it). */
 export function headerFieldsMatch(headers: HeaderField[], fieldName: string, needle: string): boolean {
-  const fields = findFields(headers, fieldName);
-  if (fields.length === 0) return false;
-  if (needle.length === 0) return true;
+  return headerFieldMatcher(fieldName, needle)(headers);
+}
+
+/**
+ * headerFieldsMatch with the field name and needle prepared once, for a SEARCH that tests every message of a
+ * mailbox: no lower-casing of the needle and no array of matching fields per message.
+ */
+export function headerFieldMatcher(fieldName: string, needle: string): (headers: HeaderField[]) => boolean {
+  const name = fieldName.toLowerCase();
   const wanted = fold(needle);
-  if (fields.some((field) => foldedValue(field).includes(wanted))) return true;
-  return isAddressField(fieldName) && fields.some((field) => foldedAddressValue(field).includes(wanted));
+  const addresses = isAddressField(fieldName);
+  return (headers) => {
+    let found = false;
+    for (const field of headers) {
+      if (!sameFieldName(field.name, name)) continue;
+      if (wanted.length === 0 || foldedValue(field).includes(wanted)) return true;
+      found = true;
+    }
+    if (!found || !addresses) return false;
+    for (const field of headers) if (sameFieldName(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
+    return false;
+  };
+}
+
+/** Field names compare case-insensitively (RFC 5322 §1.2.2); most differ in length and are never lower-cased. */
+function sameFieldName(name: string, lowerWanted: string): boolean {
+  return name.length === lowerWanted.length && (name === lowerWanted || name.toLowerCase() === lowerWanted);
 }
 
 function headerText(headers: HeaderField[]): string {

@@ -9,6 +9,11 @@
 //   fdatasync that started after the batch's COMMIT has returned are the batch's change
 //   events emitted (IDLE push) and the callers' promises resolved (the 250): nobody is told about data that
 //   a power loss could still take away.
+// - The exception, asked for per write: an `ordered` batch (IMAP flag changes and expunges under
+//   `store.fsync: optimized`, Dovecot's mail_fsync default) is released right after its COMMIT when no earlier
+//   batch still waits. Its fdatasync is the next durable batch's, or one started at most
+//   ORDERED_SYNC_DELAY_MS later: nobody waits for it, and starting one per batch kept the thread pool's
+//   fdatasync slots busy in front of the APPENDs that do wait.
 // - Every other store transaction still commits with synchronous=FULL; after it (its fsync covered the whole
 //   WAL) pending batches are released first, so change events keep commit order.
 // Why the fdatasync of the WAL is enough: in WAL mode a commit is durable once its WAL frames are on disk
@@ -19,11 +24,27 @@ import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import type { StoreDatabase } from './store-database.ts';
 import type { MailboxChange } from './store-types.ts';
 
+/** fdatasync of the WAL off the event loop; tests pass their own to hold it and see what waits for it. */
+export type WalSync = (descriptor: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+
+/** How long the fdatasync of batches nobody waits for (`ordered`) may be put off: the window a power loss could take. */
+const ORDERED_SYNC_DELAY_MS = 10;
+
 /** fdatasyncs running at once on libuv's thread pool (4 threads, shared with scrypt for logins). */
 const MAX_SYNCS_IN_FLIGHT = 2;
 
+/**
+ * When a grouped write may be acknowledged: `durable` once an fdatasync covers it (new messages: SMTP 250,
+ * APPEND, COPY, MOVE); `ordered` once it is committed to the WAL and every earlier batch has been released (flag
+ * changes and expunges under `store.fsync: optimized`). An `ordered` write survives a crash of the process (the
+ * WAL is written) and is made durable by the next fdatasync; a power loss can take back the last ones but never
+ * one without the writes before it (the WAL is replayed as a prefix), nor an acknowledged `durable` write.
+ */
+export type Acknowledgement = 'durable' | 'ordered';
+
 interface QueuedUnit {
   work: () => unknown;
+  acknowledgement: Acknowledgement;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -31,6 +52,8 @@ interface QueuedUnit {
 /** A batch in the WAL, waiting for the fdatasync that makes it durable. */
 interface CommittedBatch {
   sequence: number;
+  /** Every unit of the batch may be released before the fdatasync (after every earlier batch). */
+  ordered: boolean;
   changes: MailboxChange[];
   settle: Array<(error: unknown) => void>;
 }
@@ -46,16 +69,23 @@ export class GroupCommit {
   #coveredBySyncs = 0;
   #walFd: number | undefined;
   #closed = false;
+  /** The last batch that waits for an fdatasync before it is released (not `ordered`). */
+  #lastDurableSequence = 0;
+  /** The fdatasync put off while only `ordered` batches need one (see #startSync). */
+  #deferredSync: NodeJS.Timeout | undefined;
 
-  constructor(database: StoreDatabase) {
+  readonly #walSync: WalSync;
+
+  constructor(database: StoreDatabase, walSync: WalSync = fdatasync) {
     this.#database = database;
+    this.#walSync = walSync;
     database.setBeforePublishingSynced(() => this.#syncNow());
   }
 
-  /** Runs `work` (synchronous store writes) in the next group transaction; resolves once it is durable. */
-  run<T>(work: () => T): Promise<T> {
+  /** Runs `work` (synchronous store writes) in the next group transaction; resolves as `acknowledgement` says. */
+  run<T>(work: () => T, acknowledgement: Acknowledgement = 'durable'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work, acknowledgement, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -65,6 +95,7 @@ export class GroupCommit {
 
   /** At close: commits whatever is queued and makes everything durable now, synchronously. */
   close(): void {
+    clearTimeout(this.#deferredSync);
     this.#flush();
     this.#syncNow();
     this.#closed = true;
@@ -92,7 +123,11 @@ export class GroupCommit {
       if (!outcome.ok) unit.reject(outcome.error);
       else settle.push((error) => (error === undefined ? unit.resolve(outcome.value) : unit.reject(error)));
     });
-    this.#awaitingSync.push({ sequence: this.#nextSequence++, changes: result.changes, settle });
+    const ordered = units.every((unit) => unit.acknowledgement === 'ordered');
+    const sequence = this.#nextSequence++;
+    if (!ordered) this.#lastDurableSequence = sequence;
+    this.#awaitingSync.push({ sequence, ordered, changes: result.changes, settle });
+    this.#releaseOrderedHead();
     this.#startSync();
   }
 
@@ -107,15 +142,24 @@ export class GroupCommit {
     unit.resolve(value);
   }
 
-  #startSync(): void {
+  #startSync(deferred = false): void {
     // Each fdatasync covers every batch committed before it started. A batch committed while one runs gets an
     // fdatasync of its own at once rather than waiting for the running one to end (that wait was up to a
     // second fsync of latency for every STORE and APPEND under load); a few may overlap on the thread pool.
     const covered = this.#nextSequence - 1;
     if (covered <= this.#coveredBySyncs || this.#syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
+    if (!deferred && this.#lastDurableSequence <= this.#coveredBySyncs) {
+      // Only `ordered` batches (already released) are not covered yet: nobody waits for their fdatasync, so it
+      // is put off a little and shared with whatever commits meanwhile; a durable batch starts one at once.
+      this.#deferredSync ??= setTimeout(() => {
+        this.#deferredSync = undefined;
+        if (!this.#closed) this.#startSync(true);
+      }, ORDERED_SYNC_DELAY_MS).unref();
+      return;
+    }
     this.#syncsInFlight += 1;
     this.#coveredBySyncs = covered;
-    fdatasync(this.#walDescriptor(), (error) => {
+    this.#walSync(this.#walDescriptor(), (error) => {
       this.#syncsInFlight -= 1;
       if (this.#closed) {
         if (this.#syncsInFlight === 0) this.#closeDescriptor();
@@ -144,11 +188,19 @@ export class GroupCommit {
   #release(upToSequence: number, error: unknown): void {
     let count = 0;
     while (count < this.#awaitingSync.length && this.#awaitingSync[count]!.sequence <= upToSequence) count += 1;
-    for (const batch of this.#awaitingSync.splice(0, count)) {
-      // The data is committed either way: sessions must see it to stay consistent with the database.
-      this.#database.emitChanges(batch.changes);
-      for (const settle of batch.settle) settle(error);
-    }
+    for (const batch of this.#awaitingSync.splice(0, count)) this.#publish(batch, error);
+    this.#releaseOrderedHead();
+  }
+
+  /** Batches that need no fdatasync go out as soon as nothing committed before them is still waiting. */
+  #releaseOrderedHead(): void {
+    while (this.#awaitingSync.length > 0 && this.#awaitingSync[0]!.ordered) this.#publish(this.#awaitingSync.shift()!, undefined);
+  }
+
+  #publish(batch: CommittedBatch, error: unknown): void {
+    // The data is committed either way: sessions must see it to stay consistent with the database.
+    this.#database.emitChanges(batch.changes);
+    for (const settle of batch.settle) settle(error);
   }
 
   #closeDescriptor(): void {

@@ -4,11 +4,13 @@
 // \Recent claims are the exception: held in memory and written with the next transaction (recent-claims.ts).
 // deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
 // the IMAP sessions' writes (appendGrouped, appendManyGrouped, storeFlagsGrouped, expungeGrouped, copyGrouped,
-// moveGrouped). New messages are written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in
-// message-updates.ts; reads of messages go through message-reads.ts (in-memory listings).
+// moveGrouped); under `fsync: optimized` (the default) grouped flag changes and expunges are acknowledged at
+// COMMIT, in commit order, without waiting for their fdatasync (group-commit.ts `ordered`). New messages are
+// written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in message-updates.ts; reads of
+// messages go through message-reads.ts (in-memory listings).
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
 import { AccountChanges } from './account-changes.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, type Acknowledgement, type WalSync } from './group-commit.ts';
 import { MailboxDirectory, normalizeAddress } from './mailbox-directory.ts';
 import { MailboxRowCache, toMailboxRecord } from './mailbox-rows.ts';
 import { INBOX, normalizeMailboxName, tryNormalizeMailboxName } from './mailbox-names.ts';
@@ -42,7 +44,17 @@ import {
 export interface MailStoreOptions {
   /** Called when a change listener throws; the store and the other listeners carry on. Default: console.error. */
   onListenerError?: ListenerErrorHandler;
+  /**
+   * `optimized` (default, as Dovecot's mail_fsync): flag changes and expunges by IMAP sessions are acknowledged
+   * once committed to the WAL, in commit order, and made durable by the fdatasync that follows; new messages
+   * (delivery, APPEND, COPY, MOVE) always wait for theirs. `always`: every grouped write waits for its fdatasync.
+   */
+  fsync?: FsyncPolicy;
+  /** Replaces the group commit's fdatasync of the WAL (tests hold it to see what waits for it). */
+  walSync?: WalSync;
 }
+
+export type FsyncPolicy = 'optimized' | 'always';
 
 export class MailStore implements MailStoreApi {
   readonly #database: StoreDatabase;
@@ -53,6 +65,8 @@ export class MailStore implements MailStoreApi {
   readonly #mailboxRows: MailboxRowCache;
   readonly #group: GroupCommit;
   readonly #accountChanges: AccountChanges;
+  /** How grouped flag changes and expunges are acknowledged (MailStoreOptions.fsync). */
+  readonly #flagChangeAcknowledgement: Acknowledgement;
 
   private constructor(dataDir: string, options: MailStoreOptions) {
     this.#hub = new ChangeHub(
@@ -67,7 +81,8 @@ export class MailStore implements MailStoreApi {
     this.#hub.listenToEveryMailbox((change) => this.#accountChanges.mailboxChanged(change));
     this.#reads = new MessageReads(this.#database);
     this.#directory = new MailboxDirectory(this.#database, (mailboxId) => this.#reads.counts(mailboxId));
-    this.#group = new GroupCommit(this.#database);
+    this.#group = new GroupCommit(this.#database, options.walSync);
+    this.#flagChangeAcknowledgement = (options.fsync ?? 'optimized') === 'always' ? 'durable' : 'ordered';
     const recent = this.#recent;
     const database = this.#database;
     this.#mailboxRows = new MailboxRowCache(this.#database);
@@ -255,11 +270,11 @@ export class MailStore implements MailStoreApi {
   }
 
   storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }> {
-    return this.#group.run(() => this.storeFlags(mailboxId, uids, mode, flags, origin, unchangedSince));
+    return this.#group.run(() => this.storeFlags(mailboxId, uids, mode, flags, origin, unchangedSince), this.#flagChangeAcknowledgement);
   }
 
   expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]> {
-    return this.#group.run(() => this.expunge(mailboxId, uids, origin));
+    return this.#group.run(() => this.expunge(mailboxId, uids, origin), this.#flagChangeAcknowledgement);
   }
 
   appendManyGrouped(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): Promise<MessageRecord[]> {

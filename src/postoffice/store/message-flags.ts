@@ -9,6 +9,11 @@ const RECENT = '\\recent';
 export const SEEN_FLAG = '\\Seen';
 export const DELETED_FLAG = '\\Deleted';
 
+/** The canonical spelling of a system flag (`\\seen` → `\\Seen`); undefined for keywords and \\Recent. */
+export function canonicalSystemFlag(flag: string): string | undefined {
+  return CANONICAL_SYSTEM_FLAG.get(flag.toLowerCase());
+}
+
 /** Canonical case for system flags; keywords unchanged; null for \Recent and empty strings. */
 function canonicalFlag(flag: string): string | null {
   const lower = flag.toLowerCase();

@@ -171,6 +171,8 @@ export interface MailStoreApi {
    * append(), storeFlags() and expunge() through the group commit (as deliverGrouped): the writes of one
    * event-loop turn share one COMMIT and one fdatasync off the event loop. Each resolves once its change is
    * durable and its event emitted, in commit order; a session answers OK only then (IMAP sessions use these).
+   * Under `fsync: optimized` (the default) storeFlagsGrouped and expungeGrouped resolve at COMMIT instead, still
+   * in commit order: durable with the next fdatasync, like Dovecot's index changes under mail_fsync=optimized.
    */
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate?: Date, origin?: unknown): Promise<MessageRecord>;
   storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }>;

@@ -10,7 +10,8 @@
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import { sequenceSetContains } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
-import { headerFieldsMatch, sentDayOf, textMatches, type HeaderField } from '../../mime/index.ts';
+import { headerFieldMatcher, sentDayOf, textMatches, type HeaderField } from '../../mime/index.ts';
+import { canonicalSystemFlag } from '../../store/message-flags.ts';
 import type { ParsedMessage } from './message-cache.ts';
 
 /** One message as the evaluator sees it. */
@@ -82,29 +83,6 @@ function compareDate(actual: string, op: 'before' | 'on' | 'since', wanted: stri
   return actual >= wanted;
 }
 
-// Flags are a small vocabulary (system flags and a few keywords): their lower-case forms are looked up, not
-// recomputed for every message of every SEARCH.
-const lowerCased = new Map<string, string>();
-
-function lowerCase(flag: string): string {
-  let lower = lowerCased.get(flag);
-  if (lower === undefined) {
-    if (lowerCased.size >= 10_000) lowerCased.clear();
-    lower = flag.toLowerCase();
-    lowerCased.set(flag, lower);
-  }
-  return lower;
-}
-
-/** Flags compare case-insensitively (RFC 3501 §2.3.2); an exact match, the common case, is tried first. */
-function hasFlag(flags: readonly string[], wanted: string): boolean {
-  if (flags.length === 0) return false;
-  if (flags.includes(wanted)) return true;
-  const key = lowerCase(wanted);
-  for (const flag of flags) if (flag.length === wanted.length && lowerCase(flag) === key) return true;
-  return false;
-}
-
 function sentCalendarDate(candidate: SearchCandidate): string {
   const headers = candidate.headers();
   const written = headers === undefined ? null : sentDayOf(headers);
@@ -133,47 +111,107 @@ export function planSearch(key: SearchKey): SearchKey {
 
 /** True when the candidate matches `key`; operands are tried in the given order (see planSearch). */
 export function matchesSearch(key: SearchKey, candidate: SearchCandidate, scope: SearchScope): boolean {
+  return compileSearch(key, scope)(candidate);
+}
+
+/** A test of one candidate against a SEARCH key; built once per SEARCH and run on every message. */
+export type SearchTest = (candidate: SearchCandidate) => boolean;
+
+/**
+ * `key` as a tree of closures with everything that does not depend on the message worked out once: lower-cased
+ * flags and header names, folded needles, the scope's `*`. A SEARCH runs it on every message of the mailbox, and
+ * interpreting the key per message (a switch and a toLowerCase per flag each time) was most of SEARCH's cost.
+ */
+export function compileSearch(key: SearchKey, scope: SearchScope): SearchTest {
   switch (key.kind) {
     case 'all':
-      return true;
-    case 'and':
-      return key.keys.every((inner) => matchesSearch(inner, candidate, scope));
-    case 'or':
-      return matchesSearch(key.left, candidate, scope) || matchesSearch(key.right, candidate, scope);
-    case 'not':
-      return !matchesSearch(key.key, candidate, scope);
-    case 'sequence':
-      // `$` means the same messages whether written as a sequence set or after UID (RFC 5182 §2.1).
-      if (key.set.saved) return scope.savedUids?.has(candidate.record.uid) ?? false;
-      return sequenceSetContains(key.set, candidate.seq, scope.maxSequence);
-    case 'uid':
-      if (key.set.saved) return scope.savedUids?.has(candidate.record.uid) ?? false;
-      return sequenceSetContains(key.set, candidate.record.uid, scope.maxUid);
-    case 'flag': {
-      const present = key.flag.toLowerCase() === '\\recent' ? candidate.recent : hasFlag(candidate.record.flags, key.flag);
-      return present === key.set;
+      return () => true;
+    case 'and': {
+      const tests = key.keys.map((inner) => compileSearch(inner, scope));
+      if (tests.length === 1) return tests[0]!;
+      return (candidate) => {
+        for (const test of tests) if (!test(candidate)) return false;
+        return true;
+      };
     }
-    case 'keyword':
-      return hasFlag(candidate.record.flags, key.keyword) === key.set;
-    case 'size':
-      return key.op === 'larger' ? candidate.record.size > key.size : candidate.record.size < key.size;
-    case 'modseq':
-      return candidate.record.modseq >= key.modseq;
+    case 'or': {
+      const left = compileSearch(key.left, scope);
+      const right = compileSearch(key.right, scope);
+      return (candidate) => left(candidate) || right(candidate);
+    }
+    case 'not': {
+      const inner = compileSearch(key.key, scope);
+      return (candidate) => !inner(candidate);
+    }
+    case 'sequence': {
+      const set = key.set;
+      // `$` means the same messages whether written as a sequence set or after UID (RFC 5182 §2.1).
+      if (set.saved) return (candidate) => scope.savedUids?.has(candidate.record.uid) ?? false;
+      return (candidate) => sequenceSetContains(set, candidate.seq, scope.maxSequence);
+    }
+    case 'uid': {
+      const set = key.set;
+      if (set.saved) return (candidate) => scope.savedUids?.has(candidate.record.uid) ?? false;
+      return (candidate) => sequenceSetContains(set, candidate.record.uid, scope.maxUid);
+    }
+    case 'flag': {
+      const wanted = key.set;
+      if (key.flag.toLowerCase() === '\\recent') return (candidate) => candidate.recent === wanted;
+      const has = flagTest(key.flag);
+      return (candidate) => has(candidate.record.flags) === wanted;
+    }
+    case 'keyword': {
+      const wanted = key.set;
+      const has = flagTest(key.keyword);
+      return (candidate) => has(candidate.record.flags) === wanted;
+    }
+    case 'size': {
+      const size = key.size;
+      return key.op === 'larger' ? (candidate) => candidate.record.size > size : (candidate) => candidate.record.size < size;
+    }
+    case 'modseq': {
+      const modseq = key.modseq;
+      return (candidate) => candidate.record.modseq >= modseq;
+    }
     case 'date': {
-      const actual = key.which === 'internal' ? utcCalendarDate(candidate.record.internalDate) : sentCalendarDate(candidate);
-      return compareDate(actual, key.op, key.date);
+      const { op, date } = key;
+      if (key.which === 'internal') return (candidate) => compareDate(utcCalendarDate(candidate.record.internalDate), op, date);
+      return (candidate) => compareDate(sentCalendarDate(candidate), op, date);
     }
     case 'header': {
-      const headers = candidate.headers();
-      return headers !== undefined && headerFieldsMatch(headers, key.field, key.value);
+      const matches = headerFieldMatcher(key.field, key.value);
+      return (candidate) => {
+        const headers = candidate.headers();
+        return headers !== undefined && matches(headers);
+      };
     }
     case 'text': {
-      const parsed = candidate.content();
-      return parsed !== undefined && textMatches(parsed.raw, parsed.analysis.tree, key.value, key.where);
+      const { value, where } = key;
+      return (candidate) => {
+        const parsed = candidate.content();
+        return parsed !== undefined && textMatches(parsed.raw, parsed.analysis.tree, value, where);
+      };
     }
     default: {
       const unknown: never = key;
       throw new Error(`unhandled search key ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * Whether a stored flag list has `flag`, case-insensitively (RFC 3501 §2.3.2). The store keeps system flags in
+ * their canonical spelling (message-flags.ts), so a system flag is one exact lookup; a keyword keeps the spelling
+ * it was first given and is compared lower-cased when the exact spelling is not there.
+ */
+function flagTest(flag: string): (flags: readonly string[]) => boolean {
+  const canonical = canonicalSystemFlag(flag);
+  if (canonical !== undefined) return (flags) => flags.includes(canonical);
+  const lower = flag.toLowerCase();
+  return (flags) => {
+    if (flags.length === 0) return false;
+    if (flags.includes(flag)) return true;
+    for (const stored of flags) if (stored.length === lower.length && stored.toLowerCase() === lower) return true;
+    return false;
+  };
 }

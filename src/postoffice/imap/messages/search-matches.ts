@@ -1,13 +1,13 @@
 // Runs SEARCH criteria over the session's view of the selected mailbox (RFC 3501 §6.4.4), for SEARCH, SORT,
-// THREAD (RFC 5256) and the update contexts of RFC 5267. Metadata keys are tried first (planSearch); header and
-// sent-date keys read the shared header cache (header-cache.ts), text keys the shared parse cache. `$` (RFC 5182) is the
-// session's saved result.
+// THREAD (RFC 5256) and the update contexts of RFC 5267. The criteria are compiled once per SEARCH with the
+// metadata keys first (planSearch, compileSearch); header and sent-date keys read the shared header cache
+// (header-cache.ts), text keys the shared parse cache. `$` (RFC 5182) is the session's saved result.
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import type { MailboxRecord, MailStoreApi, MessageRecord } from '../../store/store-types.ts';
 import type { SelectedMailbox } from '../session/selected-mailbox.ts';
 import { headerCacheFor } from './header-cache.ts';
 import { messageCacheFor, type ParsedMessage } from './message-cache.ts';
-import { matchesSearch, planSearch, type SearchCandidate } from './search-evaluator.ts';
+import { compileSearch, planSearch, type SearchCandidate } from './search-evaluator.ts';
 
 export interface MatchedMessage {
   /** Sequence number in the session's view. */
@@ -28,11 +28,11 @@ export function findMatches(
   criteria: SearchKey,
   among?: ReadonlySet<number>,
 ): MatchedMessage[] {
-  const key = planSearch(criteria);
   const cache = messageCacheFor(store);
   const headers = headerCacheFor(store);
   const viewUids = selected.uids;
   const scope = { maxSequence: viewUids.length, maxUid: viewUids[viewUids.length - 1] ?? 0, savedUids: selected.savedSearch };
+  const test = compileSearch(planSearch(criteria), scope);
   const matches: MatchedMessage[] = [];
   // One candidate object, refilled per message: a SEARCH visits every message of the mailbox, and an object
   // and a closure per message were a large part of its cost.
@@ -49,7 +49,7 @@ export function findMatches(
     candidate.seq = seq;
     candidate.record = record;
     candidate.recent = selected.recentUids.has(record.uid);
-    if (matchesSearch(key, candidate, scope)) matches.push({ seq, uid: record.uid, record });
+    if (test(candidate)) matches.push({ seq, uid: record.uid, record });
   };
   if (among === undefined) {
     // The view and the listing both ascend by uid: walk them side by side. A uid of the view the store no
