@@ -21,7 +21,7 @@ function candidate(raw: Buffer, seq: number, overrides: Partial<MessageRecord> =
     messageId: null, ...overrides,
   };
   const fixture: Fixture = {
-    seq, record, recent, reads: 0,
+    seq, record, isRecent: () => recent, reads: 0,
     content: () => {
       fixture.reads++;
       return { raw, analysis: analyzeMessage(raw) };

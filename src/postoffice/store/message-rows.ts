@@ -111,18 +111,21 @@ export function insertMessageRow(database: StoreDatabase, message: NewMessageRow
   };
 }
 
-/** Rewrites a message's flags (and the seen/deleted index columns) with a new MODSEQ. */
-export function updateMessageFlags(database: StoreDatabase, mailboxId: number, uid: number, flags: string[], modseq: number): void {
+/**
+ * Rewrites a message's flags with a new MODSEQ, and its seen/deleted columns when those change. SQLite rewrites the
+ * entries of every index over a column the UPDATE sets, changed or not: most flag changes (keywords, \\Flagged,
+ * \\Answered) leave \\Seen and \\Deleted alone and so write no index page at all.
+ */
+export function updateMessageFlags(database: StoreDatabase, mailboxId: number, uid: number, previous: readonly string[], flags: string[], modseq: number): void {
+  const seen = hasFlag(flags, SEEN_FLAG);
+  const deleted = hasFlag(flags, DELETED_FLAG);
+  if (seen === hasFlag(previous, SEEN_FLAG) && deleted === hasFlag(previous, DELETED_FLAG)) {
+    database.statement('UPDATE messages SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?').run(JSON.stringify(flags), modseq, mailboxId, uid);
+    return;
+  }
   database
     .statement('UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?')
-    .run(
-      JSON.stringify(flags),
-      hasFlag(flags, SEEN_FLAG) ? 1 : 0,
-      hasFlag(flags, DELETED_FLAG) ? 1 : 0,
-      modseq,
-      mailboxId,
-      uid,
-    );
+    .run(JSON.stringify(flags), seen ? 1 : 0, deleted ? 1 : 0, modseq, mailboxId, uid);
 }
 
 /** The full rows (with body ids) of the given uids that exist, ascending by uid. */

@@ -57,7 +57,7 @@ export function storeMessageFlags(
         continue;
       }
       modseq ??= bumpModseq(database, mailboxId);
-      updateMessageFlags(database, mailboxId, record.uid, next, modseq);
+      updateMessageFlags(database, mailboxId, record.uid, record.flags, next, modseq);
       const changedRecord = { ...record, flags: next, modseq };
       updated.push(changedRecord);
       changed.push(changedRecord);

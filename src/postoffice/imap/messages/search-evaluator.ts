@@ -18,8 +18,8 @@ import type { ParsedMessage } from './message-cache.ts';
 export interface SearchCandidate {
   seq: number;
   record: MessageRecord;
-  /** \Recent for this session. */
-  recent: boolean;
+  /** \Recent for this session (asked only by RECENT, NEW and OLD). */
+  isRecent(): boolean;
   /** Raw bytes and parse; only called by keys that need them. Undefined when the message vanished meanwhile. */
   content(): ParsedMessage | undefined;
   /** The top-level header fields alone (header and sent-date keys); undefined when the message vanished. */
@@ -156,15 +156,11 @@ export function compileSearch(key: SearchKey, scope: SearchScope): SearchTest {
     }
     case 'flag': {
       const wanted = key.set;
-      if (key.flag.toLowerCase() === '\\recent') return (candidate) => candidate.recent === wanted;
-      const has = flagTest(key.flag);
-      return (candidate) => has(candidate.record.flags) === wanted;
+      if (key.flag.toLowerCase() === '\\recent') return (candidate) => candidate.isRecent() === wanted;
+      return flagTest(key.flag, wanted);
     }
-    case 'keyword': {
-      const wanted = key.set;
-      const has = flagTest(key.keyword);
-      return (candidate) => has(candidate.record.flags) === wanted;
-    }
+    case 'keyword':
+      return flagTest(key.keyword, key.set);
     case 'size': {
       const size = key.size;
       return key.op === 'larger' ? (candidate) => candidate.record.size > size : (candidate) => candidate.record.size < size;
@@ -200,18 +196,19 @@ export function compileSearch(key: SearchKey, scope: SearchScope): SearchTest {
 }
 
 /**
- * Whether a stored flag list has `flag`, case-insensitively (RFC 3501 §2.3.2). The store keeps system flags in
- * their canonical spelling (message-flags.ts), so a system flag is one exact lookup; a keyword keeps the spelling
- * it was first given and is compared lower-cased when the exact spelling is not there.
+ * Whether a message has `flag` (compared case-insensitively, RFC 3501 §2.3.2) as `wanted` says. The store keeps
+ * system flags in their canonical spelling (message-flags.ts), so a system flag is one exact lookup; a keyword
+ * keeps the spelling it was first given and is compared lower-cased when the exact spelling is not there.
  */
-function flagTest(flag: string): (flags: readonly string[]) => boolean {
+function flagTest(flag: string, wanted: boolean): SearchTest {
   const canonical = canonicalSystemFlag(flag);
-  if (canonical !== undefined) return (flags) => flags.includes(canonical);
+  if (canonical !== undefined) return (candidate) => candidate.record.flags.includes(canonical) === wanted;
   const lower = flag.toLowerCase();
-  return (flags) => {
+  const has = (flags: readonly string[]): boolean => {
     if (flags.length === 0) return false;
     if (flags.includes(flag)) return true;
     for (const stored of flags) if (stored.length === lower.length && stored.toLowerCase() === lower) return true;
     return false;
   };
+  return (candidate) => has(candidate.record.flags) === wanted;
 }

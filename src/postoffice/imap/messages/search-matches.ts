@@ -40,7 +40,7 @@ export function findMatches(
   const candidate: SearchCandidate = {
     seq: 0,
     record: undefined as unknown as MessageRecord,
-    recent: false,
+    isRecent: () => current !== undefined && selected.recentUids.has(current.uid),
     content: (): ParsedMessage | undefined => (current === undefined ? undefined : cache.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
     headers: () => (current === undefined ? undefined : headers.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
   };
@@ -48,7 +48,6 @@ export function findMatches(
     current = record;
     candidate.seq = seq;
     candidate.record = record;
-    candidate.recent = selected.recentUids.has(record.uid);
     if (test(candidate)) matches.push({ seq, uid: record.uid, record });
   };
   if (among === undefined) {
@@ -57,11 +56,12 @@ export function findMatches(
     // not searched.
     const records = store.listMessages(mailbox.id);
     let next = 0;
-    viewUids.forEach((uid, index) => {
+    for (let index = 0; index < viewUids.length; index++) {
+      const uid = viewUids[index]!;
       while (next < records.length && records[next]!.uid < uid) next += 1;
       const record = records[next];
       if (record !== undefined && record.uid === uid) consider(record, index + 1);
-    });
+    }
     return matches;
   }
   const lookup = store.messageLookup(mailbox.id);
