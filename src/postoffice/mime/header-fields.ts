@@ -105,11 +105,19 @@ export function unfold(value: string): string {
 /** The first field named `name` (case-insensitive), or undefined. */
 export function findField(fields: HeaderField[], name: string): HeaderField | undefined {
   const wanted = name.toLowerCase();
-  return fields.find((field) => field.name.toLowerCase() === wanted);
+  return fields.find((field) => isFieldNamed(field.name, wanted));
 }
 
 /** All fields named `name` (case-insensitive), in header order. */
 export function findFields(fields: HeaderField[], name: string): HeaderField[] {
   const wanted = name.toLowerCase();
-  return fields.filter((field) => field.name.toLowerCase() === wanted);
+  return fields.filter((field) => isFieldNamed(field.name, wanted));
+}
+
+/**
+ * Field names compare case-insensitively (RFC 5322 §1.2.2); `lowerWanted` is already lower-cased. Most names differ
+ * in length and are never lower-cased: SEARCH runs this for every field of every message of a mailbox.
+ */
+export function isFieldNamed(name: string, lowerWanted: string): boolean {
+  return name.length === lowerWanted.length && (name === lowerWanted || name.toLowerCase() === lowerWanted);
 }

@@ -5,7 +5,7 @@
 import { addressSearchText, isAddressField } from './address-search-text.ts';
 import { decodeCharset } from './charset-decode.ts';
 import { decodeEncodedWords } from './encoded-words.ts';
-import { findFields, type HeaderField } from './header-fields.ts';
+import { findFields, isFieldNamed, type HeaderField } from './header-fields.ts';
 import type { MimePart } from './mime-tree.ts';
 import { decodeTransferEncoding } from './transfer-decoding.ts';
 
@@ -54,19 +54,14 @@ export function headerFieldMatcher(fieldName: string, needle: string): (headers:
   return (headers) => {
     let found = false;
     for (const field of headers) {
-      if (!sameFieldName(field.name, name)) continue;
+      if (!isFieldNamed(field.name, name)) continue;
       if (wanted.length === 0 || foldedValue(field).includes(wanted)) return true;
       found = true;
     }
     if (!found || !addresses) return false;
-    for (const field of headers) if (sameFieldName(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
+    for (const field of headers) if (isFieldNamed(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
     return false;
   };
-}
-
-/** Field names compare case-insensitively (RFC 5322 §1.2.2); most differ in length and are never lower-cased. */
-function sameFieldName(name: string, lowerWanted: string): boolean {
-  return name.length === lowerWanted.length && (name === lowerWanted || name.toLowerCase() === lowerWanted);
 }
 
 function headerText(headers: HeaderField[]): string {
