@@ -42,7 +42,7 @@ retention:                 # how long records are kept (0: forever); pruned at s
   heldDays: 90             # records of held messages (guards.sqlite)
   expungeHistory: 10000    # expunged UIDs remembered per mailbox for IMAP QRESYNC
 store:
-  fsync: optimized         # optimized: new mail fsync'd before its OK, IMAP flag changes/expunges right after; always: all before
+  fsync: optimized         # optimized: new mail fsync'd before its OK, IMAP flag changes/expunges within 10 ms after; always: all before
 quota:                     # IMAP QUOTA per account, Journal not counted (0: unlimited); APPEND/COPY past it fail, SMTP never bounces
   storageMb: 2048
 # projects:                  # git repositories agents work on (agents name them in \`projects: [name]\`)
