@@ -6,7 +6,7 @@ import { analyzeMessage } from '../../src/postoffice/mime/index.ts';
 import { parseSearchKeys } from '../../src/postoffice/imap/protocol/argument-parsers.ts';
 import type { SearchKey, Token } from '../../src/postoffice/imap/protocol/protocol-types.ts';
 import type { MessageRecord } from '../../src/postoffice/store/store-types.ts';
-import { matchesSearch, planSearch, searchKeyCost, usesModseq, type SearchCandidate } from '../../src/postoffice/imap/messages/search-evaluator.ts';
+import { compileSearch, planSearch, searchKeyCost, usesModseq, type SearchCandidate } from '../../src/postoffice/imap/messages/search-evaluator.ts';
 
 const plain = readFileSync(new URL('./fixtures/plain.eml', import.meta.url));
 const multipart = readFileSync(new URL('./fixtures/multipart.eml', import.meta.url));
@@ -68,10 +68,10 @@ const scope = { maxSequence: 3, maxUid: 30 };
 
 function search(text: string): number[] {
   const parsed = key(text);
-  return messages.filter((message) => matchesSearch(parsed, message, scope)).map((message) => message.seq);
+  return messages.filter((message) => compileSearch(parsed, scope)(message)).map((message) => message.seq);
 }
 
-describe('matchesSearch', () => {
+describe('compileSearch', () => {
   it('matches flags, keywords and \\Recent', () => {
     expect(search('ALL')).toEqual([1, 2, 3]);
     expect(search('SEEN')).toEqual([1, 3]);
@@ -133,9 +133,9 @@ describe('matchesSearch', () => {
     const parsed = key('SUBJECT plan FLAGGED SEEN');
     expect(searchKeyCost(parsed)).toBe(1);
     expect(parsed.kind === 'and' && parsed.keys.map((inner) => inner.kind)).toEqual(['flag', 'flag', 'header']);
-    expect(messages.filter((message) => matchesSearch(parsed, message, scope))).toEqual([]);
+    expect(messages.filter((message) => compileSearch(parsed, scope)(message))).toEqual([]);
     expect(messages.map((message) => message.reads)).toEqual([0, 0, 0]);
-    expect(matchesSearch(key('OR BODY nothing SEEN'), messages[0]!, scope)).toBe(true);
+    expect(compileSearch(key('OR BODY nothing SEEN'), scope)(messages[0]!)).toBe(true);
     expect(messages[0]!.reads).toBe(0);
   });
 });

@@ -35,17 +35,13 @@ const foldedAddressValue = memoizedPerField(addressSearchText);
  *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
  *  is tried first, so `Carol Jones <carol@x>` is found as typed and `<carol (work) @ x>` by its address. */
 export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
-  return headerFieldsMatch(tree.headers, fieldName, needle);
-}
-
-/** headerMatches on a header block's fields (the top-level header, as the IMAP header cache keeps it). */
-export function headerFieldsMatch(headers: HeaderField[], fieldName: string, needle: string): boolean {
-  return headerFieldMatcher(fieldName, needle)(headers);
+  return headerFieldMatcher(fieldName, needle)(tree.headers);
 }
 
 /**
- * headerFieldsMatch with the field name and needle prepared once, for a SEARCH that tests every message of a
- * mailbox: no lower-casing of the needle and no array of matching fields per message.
+ * headerMatches on a header block's fields (the top-level header, as the IMAP header cache keeps it), with the
+ * field name and needle prepared once for a SEARCH that tests every message of a mailbox: no lower-casing of
+ * the needle and no array of matching fields per message.
  */
 export function headerFieldMatcher(fieldName: string, needle: string): (headers: HeaderField[]) => boolean {
   const name = fieldName.toLowerCase();

@@ -109,12 +109,10 @@ export function planSearch(key: SearchKey): SearchKey {
   }
 }
 
-/** True when the candidate matches `key`; operands are tried in the given order (see planSearch). */
-export function matchesSearch(key: SearchKey, candidate: SearchCandidate, scope: SearchScope): boolean {
-  return compileSearch(key, scope)(candidate);
-}
-
-/** A test of one candidate against a SEARCH key; built once per SEARCH and run on every message. */
+/**
+ * A test of one candidate against a SEARCH key, built once per SEARCH and run on every message; operands are
+ * tried in the given order (see planSearch).
+ */
 export type SearchTest = (candidate: SearchCandidate) => boolean;
 
 /**
