@@ -37,7 +37,10 @@ class CompressedClient {
       this.compressedBytes += bytes.length;
       this.#inflater.write(bytes);
     });
-    transport.on('close', () => this.#notify(true));
+    // Inflating runs on the thread pool: the socket can close before the last bytes come out of the inflater,
+    // so the stream ends when the inflater has given everything back (or failed on a cut-off stream).
+    transport.on('close', () => this.#inflater.end());
+    this.#inflater.on('error', () => this.#notify(true));
     this.#deflater.pipe(transport);
     this.#inflater.on('data', (chunk: Buffer) => {
       this.#text += chunk.toString('latin1');
