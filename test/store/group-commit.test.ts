@@ -126,6 +126,50 @@ describe('store.fsync: which grouped writes wait for their fdatasync', () => {
     expect(events).toEqual(['exists', 'flags']);
   });
 
+  it('optimized: a flag change in another mailbox is not held up by an APPEND waiting for its fdatasync', async () => {
+    const { held, inbox } = storeWithHeldSyncs('optimized');
+    const archive = fixture.store.createMailbox(ALICE, 'Projects').id;
+    fixture.store.append(archive, rawMessage('a1@test'), []);
+    const events: string[] = [];
+    fixture.store.subscribe(inbox, (change) => events.push(`inbox ${change.kind}`));
+    fixture.store.subscribe(archive, (change) => events.push(`archive ${change.kind}`));
+    const settled: string[] = [];
+    const appended = fixture.store.appendGrouped(inbox, rawMessage('m2@test'), []).then(() => settled.push('inbox append'));
+    await nextTurn(); // the APPEND is committed; its fdatasync is held
+    const inboxFlag = fixture.store.storeFlagsGrouped(inbox, [1], 'add', ['\\Seen']).then(() => settled.push('inbox store'));
+    await nextTurn(); // a batch of its own (one batch shares the order of every mailbox its writes name)
+    const archiveFlag = fixture.store.storeFlagsGrouped(archive, [1], 'add', ['\\Seen']).then(() => settled.push('archive store'));
+    await nextTurn();
+    await archiveFlag;
+    // The archive's change went out; the INBOX's waits behind the INBOX's APPEND, in commit order.
+    expect(settled).toEqual(['archive store']);
+    expect(events).toEqual(['archive flags']);
+    const archiveExpunge = fixture.store.expungeGrouped(archive, [1]).then(() => settled.push('archive expunge'));
+    await nextTurn();
+    await archiveExpunge;
+    expect(settled).toEqual(['archive store', 'archive expunge']); // still ahead of the INBOX's writes
+    for (const release of held.splice(0)) release();
+    await Promise.all([appended, inboxFlag]);
+    expect(settled).toEqual(['archive store', 'archive expunge', 'inbox append', 'inbox store']);
+    expect(events).toEqual(['archive flags', 'inbox exists', 'inbox flags']);
+  });
+
+  it('optimized: a delivery names no mailbox, so every flag change committed after it waits for it', async () => {
+    const { held, inbox } = storeWithHeldSyncs('optimized');
+    const archive = fixture.store.createMailbox(ALICE, 'Projects').id;
+    fixture.store.append(archive, rawMessage('a1@test'), []);
+    const settled: string[] = [];
+    const delivered = fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('d1@test')).then(() => settled.push('delivery'));
+    await nextTurn();
+    const archiveFlag = fixture.store.storeFlagsGrouped(archive, [1], 'add', ['\\Flagged']).then(() => settled.push('archive store'));
+    await nextTurn();
+    expect(settled).toEqual([]);
+    for (const release of held.splice(0)) release();
+    await Promise.all([delivered, archiveFlag]);
+    expect(settled).toEqual(['delivery', 'archive store']);
+    expect(fixture.store.listMessages(inbox)).toHaveLength(2);
+  });
+
   it('always: a flag change waits for its fdatasync too', async () => {
     const { held, inbox } = storeWithHeldSyncs('always');
     let acknowledged = false;

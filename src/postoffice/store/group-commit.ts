@@ -11,9 +11,14 @@
 //   a power loss could still take away.
 // - The exception, asked for per write: an `ordered` batch (IMAP flag changes and expunges under
 //   `store.fsync: optimized`, Dovecot's mail_fsync default) is released right after its COMMIT when no earlier
-//   batch still waits. Its fdatasync is the next durable batch's, or one started at most
-//   ORDERED_SYNC_DELAY_MS later: nobody waits for it, and starting one per batch kept the thread pool's
+//   batch still waiting shares a mailbox with it. Its fdatasync is the next durable batch's, or one started at
+//   most ORDERED_SYNC_DELAY_MS later: nobody waits for it, and starting one per batch kept the thread pool's
 //   fdatasync slots busy in front of the APPENDs that do wait.
+// - Order is kept per mailbox: every write names the mailboxes it reads or changes (its scope; none named: all
+//   of them), and a batch is never released ahead of an earlier one it shares a mailbox with. A session's view,
+//   its MODSEQs (RFC 7162: HIGHESTMODSEQ never moves back) and the EXISTS/EXPUNGE order follow one mailbox;
+//   across mailboxes nothing was visible to order by (a waiting batch has told nobody anything yet), so an
+//   APPEND's fdatasync in one mailbox does not hold up flag changes in the others.
 // - Every other store transaction still commits with synchronous=FULL; after it (its fsync covered the whole
 //   WAL) pending batches are released first, so change events keep commit order.
 // Why the fdatasync of the WAL is enough: in WAL mode a commit is durable once its WAL frames are on disk
@@ -42,9 +47,13 @@ const MAX_SYNCS_IN_FLIGHT = 2;
  */
 export type Acknowledgement = 'durable' | 'ordered';
 
+/** The mailbox ids a grouped write reads or changes; `undefined` for a write that may touch any mailbox. */
+export type WriteScope = readonly number[] | undefined;
+
 interface QueuedUnit {
   work: () => unknown;
   acknowledgement: Acknowledgement;
+  scope: WriteScope;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -54,6 +63,8 @@ interface CommittedBatch {
   sequence: number;
   /** Every unit of the batch may be released before the fdatasync (after every earlier batch). */
   ordered: boolean;
+  /** Every mailbox its writes read or changed; undefined: it is ordered against every other batch. */
+  mailboxes: ReadonlySet<number> | undefined;
   changes: MailboxChange[];
   settle: Array<(error: unknown) => void>;
 }
@@ -82,10 +93,13 @@ export class GroupCommit {
     database.setBeforePublishingSynced(() => this.#syncNow());
   }
 
-  /** Runs `work` (synchronous store writes) in the next group transaction; resolves as `acknowledgement` says. */
-  run<T>(work: () => T, acknowledgement: Acknowledgement = 'durable'): Promise<T> {
+  /**
+   * Runs `work` (synchronous store writes) in the next group transaction; resolves as `acknowledgement` says,
+   * never ahead of an earlier write that shares a mailbox of `scope` with it (all mailboxes when undefined).
+   */
+  run<T>(work: () => T, acknowledgement: Acknowledgement = 'durable', scope?: WriteScope): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, acknowledgement, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work, acknowledgement, scope, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -126,8 +140,8 @@ export class GroupCommit {
     const ordered = units.every((unit) => unit.acknowledgement === 'ordered');
     const sequence = this.#nextSequence++;
     if (!ordered) this.#lastDurableSequence = sequence;
-    this.#awaitingSync.push({ sequence, ordered, changes: result.changes, settle });
-    this.#releaseOrderedHead();
+    this.#awaitingSync.push({ sequence, ordered, mailboxes: batchMailboxes(units, result.changes), changes: result.changes, settle });
+    this.#releaseOrdered();
     this.#startSync();
   }
 
@@ -189,12 +203,28 @@ export class GroupCommit {
     let count = 0;
     while (count < this.#awaitingSync.length && this.#awaitingSync[count]!.sequence <= upToSequence) count += 1;
     for (const batch of this.#awaitingSync.splice(0, count)) this.#publish(batch, error);
-    this.#releaseOrderedHead();
+    this.#releaseOrdered();
   }
 
-  /** Batches that need no fdatasync go out as soon as nothing committed before them is still waiting. */
-  #releaseOrderedHead(): void {
-    while (this.#awaitingSync.length > 0 && this.#awaitingSync[0]!.ordered) this.#publish(this.#awaitingSync.shift()!, undefined);
+  /**
+   * Batches that need no fdatasync go out, in commit order, as soon as no batch committed before them that
+   * shares a mailbox with them is still waiting.
+   */
+  #releaseOrdered(): void {
+    const held = new Set<number>();
+    for (let index = 0; index < this.#awaitingSync.length;) {
+      const batch = this.#awaitingSync[index]!;
+      const free = index === 0 || (batch.mailboxes !== undefined && !sharesAny(batch.mailboxes, held));
+      if (batch.ordered && free) {
+        this.#awaitingSync.splice(index, 1);
+        this.#publish(batch, undefined);
+        continue;
+      }
+      // A batch left waiting holds back every later one in its mailboxes (all of them when its scope is open).
+      if (batch.mailboxes === undefined) return;
+      for (const mailboxId of batch.mailboxes) held.add(mailboxId);
+      index += 1;
+    }
   }
 
   #publish(batch: CommittedBatch, error: unknown): void {
@@ -212,4 +242,20 @@ export class GroupCommit {
     this.#walFd ??= openSync(this.#database.walFile, 'r+');
     return this.#walFd;
   }
+}
+
+/** The mailboxes a batch's units named, and those its changes touched; undefined when a unit named none. */
+function batchMailboxes(units: readonly QueuedUnit[], changes: readonly MailboxChange[]): ReadonlySet<number> | undefined {
+  const mailboxes = new Set<number>();
+  for (const unit of units) {
+    if (unit.scope === undefined) return undefined;
+    for (const mailboxId of unit.scope) mailboxes.add(mailboxId);
+  }
+  for (const change of changes) mailboxes.add(change.mailboxId);
+  return mailboxes;
+}
+
+function sharesAny(mailboxes: ReadonlySet<number>, others: ReadonlySet<number>): boolean {
+  for (const mailboxId of mailboxes) if (others.has(mailboxId)) return true;
+  return false;
 }

@@ -5,7 +5,8 @@
 // deliverGrouped() shares one COMMIT between the deliveries of one event-loop turn (group-commit.ts), and so do
 // the IMAP sessions' writes (appendGrouped, appendManyGrouped, storeFlagsGrouped, expungeGrouped, copyGrouped,
 // moveGrouped); under `fsync: optimized` (the default) grouped flag changes and expunges are acknowledged at
-// COMMIT, in commit order, without waiting for their fdatasync (group-commit.ts `ordered`). New messages are
+// COMMIT, in commit order per mailbox, without waiting for their fdatasync (group-commit.ts `ordered`; every
+// grouped write names the mailboxes it touches, deliveries none: they are ordered against all). New messages are
 // written here; changes to stored ones (STORE, COPY, MOVE, EXPUNGE) live in message-updates.ts; reads of
 // messages go through message-reads.ts (in-memory listings).
 import { ChangeHub, type ListenerErrorHandler } from './change-hub.ts';
@@ -266,28 +267,28 @@ export class MailStore implements MailStoreApi {
   }
 
   appendGrouped(mailboxId: number, raw: Buffer, flags: string[], internalDate: Date = new Date(), origin?: unknown): Promise<MessageRecord> {
-    return this.#group.run(() => this.append(mailboxId, raw, flags, internalDate, origin));
+    return this.#group.run(() => this.append(mailboxId, raw, flags, internalDate, origin), 'durable', [mailboxId]);
   }
 
   storeFlagsGrouped(mailboxId: number, uids: number[], mode: FlagMode, flags: string[], origin?: unknown, unchangedSince?: number): Promise<{ updated: MessageRecord[]; failedUids: number[] }> {
-    return this.#group.run(() => this.storeFlags(mailboxId, uids, mode, flags, origin, unchangedSince), this.#flagChangeAcknowledgement);
+    return this.#group.run(() => this.storeFlags(mailboxId, uids, mode, flags, origin, unchangedSince), this.#flagChangeAcknowledgement, [mailboxId]);
   }
 
   expungeGrouped(mailboxId: number, uids?: number[], origin?: unknown): Promise<number[]> {
-    return this.#group.run(() => this.expunge(mailboxId, uids, origin), this.#flagChangeAcknowledgement);
+    return this.#group.run(() => this.expunge(mailboxId, uids, origin), this.#flagChangeAcknowledgement, [mailboxId]);
   }
 
   appendManyGrouped(mailboxId: number, messages: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate?: Date }>, origin?: unknown): Promise<MessageRecord[]> {
     // The unit's SAVEPOINT makes the series all or nothing, as appendMany's own transaction does alone.
-    return this.#group.run(() => this.appendMany(mailboxId, messages, origin));
+    return this.#group.run(() => this.appendMany(mailboxId, messages, origin), 'durable', [mailboxId]);
   }
 
   copyGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>> {
-    return this.#group.run(() => this.copy(sourceMailboxId, uids, targetMailboxId, origin));
+    return this.#group.run(() => this.copy(sourceMailboxId, uids, targetMailboxId, origin), 'durable', [sourceMailboxId, targetMailboxId]);
   }
 
   moveGrouped(sourceMailboxId: number, uids: number[], targetMailboxId: number, origin?: unknown): Promise<Array<{ sourceUid: number; targetUid: number }>> {
-    return this.#group.run(() => this.move(sourceMailboxId, uids, targetMailboxId, origin));
+    return this.#group.run(() => this.move(sourceMailboxId, uids, targetMailboxId, origin), 'durable', [sourceMailboxId, targetMailboxId]);
   }
 
   /** COPY (RFC 3501 §6.4.7, RFC 4315 COPYUID pairs): flags and internal date kept, new uids in the target. */
