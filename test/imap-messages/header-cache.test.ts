@@ -3,7 +3,7 @@
 // one is undefined.
 import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/postoffice/imap/messages/header-cache.ts';
-import { messageCacheFor } from '../../src/postoffice/imap/messages/message-cache.ts';
+import { messageCacheFor, messageKey } from '../../src/postoffice/imap/messages/message-cache.ts';
 import { BoundedLru } from '../../src/postoffice/imap/messages/bounded-lru.ts';
 import type { MailStoreApi } from '../../src/postoffice/store/store-types.ts';
 
@@ -33,6 +33,19 @@ describe('HeaderCache', () => {
     expect(subjects()[0]).toBe('number 1');
     expect(reads()).toBe(3000);
     expect(cache.load(store, 1, 7, 5000)).toBeUndefined(); // expunged elsewhere
+  });
+
+  it('keeps a re-created mailbox that reuses a row id (new UIDVALIDITY) apart from the old one', () => {
+    const { store } = countingStore(3);
+    const cache = new HeaderCache();
+    expect(cache.load(store, 1, 7, 2)).toBeDefined();
+    const other = { getRaw: (_mailboxId: number, uid: number) => Buffer.from(`Subject: again ${uid}\r\n\r\n`) } as unknown as MailStoreApi;
+    expect(cache.load(other, 1, 8, 2)!.find((field) => field.name === 'Subject')!.value).toBe('again 2');
+    expect(cache.load(other, 2, 7, 2)!.find((field) => field.name === 'Subject')!.value).toBe('again 2');
+    expect(cache.load(store, 1, 7, 2)!.find((field) => field.name === 'Subject')!.value).toBe('number 2');
+    expect(messageKey(1, 7, 2)).not.toBe(messageKey(1, 8, 2));
+    expect(messageKey(1, 7, 2)).toBe(messageKey(1, 7, 2));
+    expect(messageKey(1, 7, 2)).not.toBe(messageKey(1, 7, 3));
   });
 
   it('takes the fields of a message the parse cache already holds without reading the store', () => {

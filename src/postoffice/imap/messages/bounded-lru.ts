@@ -10,8 +10,8 @@ export interface LruLimits {
   maxSize: number;
 }
 
-export class BoundedLru<V> {
-  readonly #entries = new Map<string, { value: V; size: number; used: boolean }>();
+export class BoundedLru<V, K extends string | number = string> {
+  readonly #entries = new Map<K, { value: V; size: number; used: boolean }>();
   readonly #limits: LruLimits;
   #totalSize = 0;
 
@@ -21,7 +21,7 @@ export class BoundedLru<V> {
   }
 
   /** The value, marked used (it survives the next eviction pass that reaches it). */
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     entry.used = true;
@@ -29,11 +29,11 @@ export class BoundedLru<V> {
   }
 
   /** The value without marking it used (a look that must not push others out). */
-  peek(key: string): V | undefined {
+  peek(key: K): V | undefined {
     return this.#entries.get(key)?.value;
   }
 
-  set(key: string, value: V, size: number): void {
+  set(key: K, value: V, size: number): void {
     if (size > this.#limits.maxSize) return;
     const previous = this.#entries.get(key);
     if (previous !== undefined) {
@@ -49,7 +49,7 @@ export class BoundedLru<V> {
    * Drops the oldest entry not used since it was last passed over; used ones move to the back, unmarked. The
    * entry just added (`keep`) is not dropped for room made for itself.
    */
-  #evictOne(keep: string): void {
+  #evictOne(keep: K): void {
     for (const [key, entry] of this.#entries) {
       this.#entries.delete(key);
       if (entry.used || key === keep) {

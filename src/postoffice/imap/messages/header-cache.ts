@@ -6,13 +6,13 @@
 import { parseHeaderFields, type HeaderField } from '../../mime/index.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { BoundedLru } from './bounded-lru.ts';
-import { messageCacheFor, messageKey } from './message-cache.ts';
+import { messageCacheFor, messageKey, type MessageKey } from './message-cache.ts';
 
 /** Header fields of up to 100,000 messages, at most 64 MiB of header text. */
 const LIMITS = { maxEntries: 100_000, maxSize: 64 * 1024 * 1024 };
 
 export class HeaderCache {
-  readonly #entries = new BoundedLru<HeaderField[]>(LIMITS);
+  readonly #entries = new BoundedLru<HeaderField[], MessageKey>(LIMITS);
 
   /** The message's top-level header fields; undefined when the store no longer has it (expunged elsewhere). */
   load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): HeaderField[] | undefined {

@@ -2,6 +2,8 @@
 // once, and a client that fetches ENVELOPE and then BODY[1] of the same message does not parse it twice.
 // Stored messages are immutable (RFC 3501 §2.3.1.1: a UID names one message forever within a UIDVALIDITY), so an
 // entry never goes stale; the key carries the UIDVALIDITY so a re-created mailbox that reuses a row id cannot hit.
+// Keys are numbers (messageKey): a SEARCH looks up every message of the mailbox, and building and hashing a
+// string key per message was a visible part of its cost.
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { analyzeMessage, type MessageAnalysis } from '../../mime/index.ts';
 import { BoundedLru } from './bounded-lru.ts';
@@ -35,7 +37,7 @@ export interface MessageCacheLimits {
 }
 
 export class MessageCache {
-  readonly #entries: BoundedLru<ParsedMessage>;
+  readonly #entries: BoundedLru<ParsedMessage, MessageKey>;
 
   constructor(limits: MessageCacheLimits = {}) {
     this.#entries = new BoundedLru({ maxEntries: limits.maxEntries ?? 1024, maxSize: limits.maxBytes ?? 32 * 1024 * 1024 });
@@ -66,9 +68,32 @@ export class MessageCache {
   }
 }
 
-/** The key carries the UIDVALIDITY so a re-created mailbox that reuses a row id cannot hit. */
-export function messageKey(mailboxId: number, uidValidity: number, uid: number): string {
-  return `${mailboxId}:${uidValidity}:${uid}`;
+export type MessageKey = number | string;
+
+/** A small number per mailbox incarnation (row id and UIDVALIDITY) seen by this process, in order. */
+const incarnations = new Map<number, Map<number, number>>();
+let nextSlot = 0;
+
+/** Slots below this keep slot * 2^32 + uid within the integers a double holds exactly (2^53). */
+const NUMERIC_SLOTS = 2 ** 21;
+
+/**
+ * The cache key of a message: one number, slot * 2^32 + uid (a UID is 32 bits, RFC 3501 §2.3.1.1), where the
+ * slot stands for the mailbox's row id and UIDVALIDITY, so a re-created mailbox that reuses a row id cannot hit.
+ * After two million mailbox incarnations in one process the key falls back to a string.
+ */
+export function messageKey(mailboxId: number, uidValidity: number, uid: number): MessageKey {
+  let byValidity = incarnations.get(mailboxId);
+  if (byValidity === undefined) {
+    byValidity = new Map();
+    incarnations.set(mailboxId, byValidity);
+  }
+  let slot = byValidity.get(uidValidity);
+  if (slot === undefined) {
+    slot = nextSlot++;
+    byValidity.set(uidValidity, slot);
+  }
+  return slot < NUMERIC_SLOTS ? slot * 4_294_967_296 + uid : `${mailboxId}:${uidValidity}:${uid}`;
 }
 
 const cachesByStore = new WeakMap<MailStoreApi, MessageCache>();
