@@ -34,6 +34,19 @@ describe('deliverGrouped', () => {
     expect(fixture.reopen().listMessages(inboxId(BOB)).map((message) => message.messageId)).toEqual(['g3@test']);
   });
 
+  it('rolls back a failing delivery that had the batch to itself, and the next batch commits', async () => {
+    const marker = (sql: { statement(sql: string): { run(...values: string[]): unknown } }) =>
+      sql.statement("INSERT INTO store_meta (key, value) VALUES ('alone', 1)").run();
+    await expect(fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('a1@test'), new Date(), (_copies, sql) => {
+      marker(sql);
+      throw new Error('hook refused');
+    })).rejects.toThrow('hook refused');
+    expect(fixture.store.listMessages(inboxId())).toEqual([]);
+    await expect(fixture.store.deliverGrouped([{ account: ALICE }], rawMessage('a2@test'), new Date(), (_copies, sql) => marker(sql))).resolves.toHaveLength(1);
+    const reopened = fixture.reopen();
+    expect(reopened.listMessages(inboxId()).map((message) => message.messageId)).toEqual(['a2@test']);
+  });
+
   it('rolls back the rows a failing hook wrote together with its delivery', async () => {
     const marker = (sql: { statement(sql: string): { run(...values: string[]): unknown } }, name: string) =>
       sql.statement('INSERT INTO store_meta (key, value) VALUES (?, 1)').run(name);

@@ -2,7 +2,7 @@
 // transaction survives kill -9 and power loss), a prepared-statement cache, and transactions that
 // publish their change events only after COMMIT (RFC 3501 §7.4: clients must never see uncommitted state).
 // transactionBatch() serves the group commit (group-commit.ts): several units of work, each in its own
-// SAVEPOINT (one failing unit is undone alone), share one BEGIN ... COMMIT that is written to the WAL
+// SAVEPOINT when there are several (one failing unit is undone alone), share one BEGIN ... COMMIT that is written to the WAL
 // without fsync; the caller makes it durable with an fdatasync of the WAL file off the event loop and only
 // then emits its changes.
 import { mkdirSync } from 'node:fs';
@@ -112,7 +112,7 @@ export class StoreDatabase {
     if (this.#pendingChanges !== null) return work();
     this.#pendingChanges = [];
     let result: T;
-    this.#connection.exec('BEGIN IMMEDIATE');
+    this.#run('BEGIN IMMEDIATE');
     try {
       result = work();
       this.#commit();
@@ -130,7 +130,7 @@ export class StoreDatabase {
   }
 
   /**
-   * Runs every unit in its own SAVEPOINT inside ONE transaction committed WITHOUT fsync (synchronous=NORMAL
+   * Runs every unit in its own SAVEPOINT (a unit alone needs none) inside ONE transaction committed WITHOUT fsync (synchronous=NORMAL
    * for this commit only): the caller must fdatasync walFile before telling anyone, and emit `changes` then.
    * A unit that throws is rolled back alone (its queued changes dropped) and reported as failed; the others
    * commit. Throws only when the transaction as a whole fails (BEGIN or COMMIT): then nothing was stored.
@@ -139,42 +139,56 @@ export class StoreDatabase {
     if (this.#pendingChanges !== null) throw new Error('mail store: transactionBatch inside a transaction');
     const changes: MailboxChange[] = [];
     const outcomes: Array<BatchOutcome<T>> = [];
-    this.#connection.exec('PRAGMA synchronous = NORMAL');
+    // A unit alone needs no SAVEPOINT (SQLite copies every page a savepoint changes into its sub-journal): when it
+    // fails, the whole transaction is rolled back, and it held nothing else.
+    const alone = units.length === 1;
+    this.#run('PRAGMA synchronous = NORMAL');
     try {
       this.#pendingChanges = changes;
-      this.#connection.exec('BEGIN IMMEDIATE');
+      this.#run('BEGIN IMMEDIATE');
       try {
         for (const unit of units) {
           const queuedBefore = changes.length;
-          this.#connection.exec('SAVEPOINT unit');
+          if (!alone) this.#run('SAVEPOINT unit');
           try {
             const value = unit();
-            this.#connection.exec('RELEASE unit');
+            if (!alone) this.#run('RELEASE unit');
             outcomes.push({ ok: true, value });
           } catch (error) {
             changes.length = queuedBefore;
             this.#changeObserver?.rolledBack();
+            outcomes.push({ ok: false, error });
+            if (alone) break;
             // Undoes this unit only; the savepoint is then released (it stays on the stack otherwise).
             this.#connection.exec('ROLLBACK TO unit');
             this.#connection.exec('RELEASE unit');
-            outcomes.push({ ok: false, error });
           }
         }
-        this.#commit();
+        if (alone && !outcomes[0]!.ok) {
+          this.#participant?.afterRollback();
+          this.#connection.exec('ROLLBACK');
+        } else {
+          this.#commit();
+        }
       } catch (error) {
         this.#abort(error);
         throw error;
       }
       this.#pendingChanges = null;
     } finally {
-      this.#connection.exec('PRAGMA synchronous = FULL');
+      this.#run('PRAGMA synchronous = FULL');
     }
     return { outcomes, changes };
   }
 
+  /** Runs fixed SQL (BEGIN, COMMIT, SAVEPOINT...) as a cached statement: exec() would parse it on every call. */
+  #run(sql: string): void {
+    this.statement(sql).run();
+  }
+
   #commit(): void {
     this.#participant?.beforeCommit();
-    this.#connection.exec('COMMIT');
+    this.#run('COMMIT');
     this.#participant?.afterCommit();
   }
 
