@@ -2,7 +2,7 @@
 // sequence vs uid sets, date semantics, and that metadata keys decide without reading message bytes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeMessage } from '../../src/postoffice/mime/index.ts';
+import { analyzeMessage, HeaderBlock } from '../../src/postoffice/mime/index.ts';
 import { parseSearchKeys } from '../../src/postoffice/imap/protocol/argument-parsers.ts';
 import type { SearchKey, Token } from '../../src/postoffice/imap/protocol/protocol-types.ts';
 import type { MessageRecord } from '../../src/postoffice/store/store-types.ts';
@@ -28,7 +28,7 @@ function candidate(raw: Buffer, seq: number, overrides: Partial<MessageRecord> =
     },
     headers: () => {
       fixture.reads++;
-      return analyzeMessage(raw).tree.headers;
+      return new HeaderBlock(analyzeMessage(raw).tree.headers);
     },
   };
   return fixture;

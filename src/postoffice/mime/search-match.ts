@@ -14,7 +14,7 @@ function fold(text: string): string {
 }
 
 // Parsed messages stay in the IMAP parse and header caches, so repeated SEARCHes see the same field objects:
-// their decoded, folded values are kept beside them rather than decoded again for every message on every SEARCH.
+// their decoded, folded address lists are kept beside them rather than parsed again for every message.
 function memoizedPerField(compute: (value: string) => string): (field: HeaderField) => string {
   const values = new WeakMap<HeaderField, string>();
   return (field) => {
@@ -27,35 +27,56 @@ function memoizedPerField(compute: (value: string) => string): (field: HeaderFie
   };
 }
 
-const foldedValue = memoizedPerField(decodeEncodedWords);
 const foldedAddressValue = memoizedPerField(addressSearchText);
+
+/**
+ * A header block (a message's top-level fields) as SEARCH compares it: per field name, the RFC 2047-decoded,
+ * case-folded values, worked out on first use and kept. The IMAP header cache keeps these blocks, so a SEARCH
+ * SUBJECT over a mailbox is one lookup and a substring test per message, not a walk over every field.
+ */
+export class HeaderBlock {
+  readonly fields: HeaderField[];
+  #folded: Map<string, readonly string[]> | undefined;
+
+  constructor(fields: HeaderField[]) {
+    this.fields = fields;
+  }
+
+  /** The values of the fields named `lowerName` (lower case), decoded and folded, in order; [] when there is none. */
+  foldedValues(lowerName: string): readonly string[] {
+    this.#folded ??= new Map();
+    let values = this.#folded.get(lowerName);
+    if (values === undefined) {
+      values = this.fields.filter((field) => isFieldNamed(field.name, lowerName)).map((field) => fold(decodeEncodedWords(field.value)));
+      this.#folded.set(lowerName, values);
+    }
+    return values;
+  }
+}
 
 /** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
  *  requires the field to exist, RFC 3501 §6.4.4 HEADER). An address header (FROM, TO, CC, BCC...) also matches
  *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
  *  is tried first, so `Carol Jones <carol@x>` is found as typed and `<carol (work) @ x>` by its address. */
 export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
-  return headerFieldMatcher(fieldName, needle)(tree.headers);
+  return headerFieldMatcher(fieldName, needle)(new HeaderBlock(tree.headers));
 }
 
 /**
- * headerMatches on a header block's fields (the top-level header, as the IMAP header cache keeps it), with the
- * field name and needle prepared once for a SEARCH that tests every message of a mailbox: no lower-casing of
- * the needle and no array of matching fields per message.
+ * headerMatches on a header block, with the field name and needle prepared once for a SEARCH that tests every
+ * message of a mailbox.
  */
-export function headerFieldMatcher(fieldName: string, needle: string): (headers: HeaderField[]) => boolean {
+export function headerFieldMatcher(fieldName: string, needle: string): (header: HeaderBlock) => boolean {
   const name = fieldName.toLowerCase();
   const wanted = fold(needle);
   const addresses = isAddressField(fieldName);
-  return (headers) => {
-    let found = false;
-    for (const field of headers) {
-      if (!isFieldNamed(field.name, name)) continue;
-      if (wanted.length === 0 || foldedValue(field).includes(wanted)) return true;
-      found = true;
-    }
-    if (!found || !addresses) return false;
-    for (const field of headers) if (isFieldNamed(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
+  return (header) => {
+    const values = header.foldedValues(name);
+    if (values.length === 0) return false;
+    if (wanted.length === 0) return true;
+    for (const value of values) if (value.includes(wanted)) return true;
+    if (!addresses) return false;
+    for (const field of header.fields) if (isFieldNamed(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
     return false;
   };
 }

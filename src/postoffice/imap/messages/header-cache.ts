@@ -3,7 +3,7 @@
 // SEARCH walks the whole mailbox. With only the parse cache (1024 messages), a mailbox larger than that re-read and
 // re-parsed every message on every header SEARCH, as the agents' own SEARCH HEADER Message-ID in a growing Sent
 // folder does for every mail they send. Dovecot keeps such fields in its cache file for the same reason.
-import { parseHeaderFields, type HeaderField } from '../../mime/index.ts';
+import { HeaderBlock, parseHeaderFields } from '../../mime/index.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { BoundedLru } from './bounded-lru.ts';
 import { messageCacheFor, messageKey, type MessageKey } from './message-cache.ts';
@@ -12,10 +12,10 @@ import { messageCacheFor, messageKey, type MessageKey } from './message-cache.ts
 const LIMITS = { maxEntries: 100_000, maxSize: 64 * 1024 * 1024 };
 
 export class HeaderCache {
-  readonly #entries = new BoundedLru<HeaderField[], MessageKey>(LIMITS);
+  readonly #entries = new BoundedLru<HeaderBlock, MessageKey>(LIMITS);
 
-  /** The message's top-level header fields; undefined when the store no longer has it (expunged elsewhere). */
-  load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): HeaderField[] | undefined {
+  /** The message's top-level header block; undefined when the store no longer has it (expunged elsewhere). */
+  load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): HeaderBlock | undefined {
     const key = messageKey(mailboxId, uidValidity, uid);
     const cached = this.#entries.get(key);
     if (cached !== undefined) return cached;
@@ -23,9 +23,10 @@ export class HeaderCache {
     const parsed = messageCacheFor(store).peek(mailboxId, uidValidity, uid);
     const raw = parsed?.raw ?? store.getRaw(mailboxId, uid);
     if (raw === undefined) return undefined;
-    const fields = parsed?.analysis.tree.headers ?? parseHeaderFields(raw);
-    this.#entries.set(key, fields, fields.reduce((total, field) => total + field.name.length + field.value.length, 0));
-    return fields;
+    const block = new HeaderBlock(parsed?.analysis.tree.headers ?? parseHeaderFields(raw));
+    // Counted twice: the folded values a SEARCH adds to the block are about as large as the fields.
+    this.#entries.set(key, block, 2 * block.fields.reduce((total, field) => total + field.name.length + field.value.length, 0));
+    return block;
   }
 }
 
