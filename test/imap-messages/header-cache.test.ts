@@ -48,6 +48,21 @@ describe('HeaderCache', () => {
     expect(messageKey(1, 7, 2)).not.toBe(messageKey(1, 7, 3));
   });
 
+  it('keeps the folded values SEARCH asks for by uid, reading each message once, per mailbox and field', () => {
+    const { store, reads } = countingStore(3);
+    const cache = new HeaderCache();
+    const subjects = cache.foldedColumn(store, 1, 7, 'subject');
+    expect([1, 2, 3].map((uid) => subjects(uid))).toEqual([['number 1'], ['number 2'], ['number 3']]);
+    expect(subjects(4)).toBeUndefined(); // expunged elsewhere
+    expect(reads()).toBe(4);
+    expect(cache.foldedColumn(store, 1, 7, 'subject')(2)).toBe(subjects(2));
+    expect(cache.foldedColumn(store, 1, 7, 'message-id')(2)).toEqual(['<m2@x.org>']);
+    expect(cache.foldedColumn(store, 1, 7, 'cc')(3)).toEqual([]);
+    expect(reads()).toBe(4); // the other fields come from the kept header blocks
+    const other = { getRaw: (_mailboxId: number, uid: number) => Buffer.from(`Subject: Again ${uid}\r\n\r\n`) } as unknown as MailStoreApi;
+    expect(cache.foldedColumn(other, 1, 8, 'subject')(2)).toEqual(['again 2']); // a re-created mailbox
+  });
+
   it('takes the fields of a message the parse cache already holds without reading the store', () => {
     const { store, reads } = countingStore(2);
     const parsed = messageCacheFor(store).load(store, 1, 7, 2)!;

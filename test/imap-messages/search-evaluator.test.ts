@@ -30,6 +30,10 @@ function candidate(raw: Buffer, seq: number, overrides: Partial<MessageRecord> =
       fixture.reads++;
       return new HeaderBlock(analyzeMessage(raw).tree.headers);
     },
+    foldedHeader: (lowerName) => {
+      fixture.reads++;
+      return new HeaderBlock(analyzeMessage(raw).tree.headers).foldedValues(lowerName);
+    },
   };
   return fixture;
 }

@@ -67,17 +67,32 @@ export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, n
  * message of a mailbox.
  */
 export function headerFieldMatcher(fieldName: string, needle: string): (header: HeaderBlock) => boolean {
-  const name = fieldName.toLowerCase();
+  const matcher = foldedValuesMatcher(fieldName, needle);
+  return (header) => matcher.matches(header.foldedValues(matcher.field), () => header);
+}
+
+/** A SEARCH header key prepared once: `field` lower-cased, and the test on that field's folded values. */
+export interface FoldedValuesMatcher {
+  field: string;
+  /** `block` is asked only for an address field whose values as written did not match (the parsed-address pass). */
+  matches(values: readonly string[], block: () => HeaderBlock | undefined): boolean;
+}
+
+/** headerFieldMatcher on values already decoded and folded (HeaderBlock.foldedValues, kept by the IMAP header cache). */
+export function foldedValuesMatcher(fieldName: string, needle: string): FoldedValuesMatcher {
+  const field = fieldName.toLowerCase();
   const wanted = fold(needle);
   const addresses = isAddressField(fieldName);
-  return (header) => {
-    const values = header.foldedValues(name);
-    if (values.length === 0) return false;
-    if (wanted.length === 0) return true;
-    for (const value of values) if (value.includes(wanted)) return true;
-    if (!addresses) return false;
-    for (const field of header.fields) if (isFieldNamed(field.name, name) && foldedAddressValue(field).includes(wanted)) return true;
-    return false;
+  return {
+    field,
+    matches: (values, block) => {
+      if (values.length === 0) return false;
+      if (wanted.length === 0) return true;
+      for (const value of values) if (value.includes(wanted)) return true;
+      if (!addresses) return false;
+      for (const candidate of block()?.fields ?? []) if (isFieldNamed(candidate.name, field) && foldedAddressValue(candidate).includes(wanted)) return true;
+      return false;
+    },
   };
 }
 

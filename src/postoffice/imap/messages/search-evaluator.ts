@@ -10,7 +10,7 @@
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import { sequenceSetContains } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
-import { headerFieldMatcher, sentDayOf, textMatches, type HeaderBlock } from '../../mime/index.ts';
+import { foldedValuesMatcher, sentDayOf, textMatches, type HeaderBlock } from '../../mime/index.ts';
 import { canonicalSystemFlag } from '../../store/message-flags.ts';
 import type { ParsedMessage } from './message-cache.ts';
 
@@ -24,6 +24,8 @@ export interface SearchCandidate {
   content(): ParsedMessage | undefined;
   /** The top-level header block alone (header and sent-date keys); undefined when the message vanished. */
   headers(): HeaderBlock | undefined;
+  /** HeaderBlock.foldedValues of field `lowerName`, as kept across SEARCHes; undefined when the message vanished. */
+  foldedHeader(lowerName: string): readonly string[] | undefined;
 }
 
 /** What `*` means in the search's sequence and UID sets. */
@@ -173,10 +175,10 @@ export function compileSearch(key: SearchKey, scope: SearchScope): SearchTest {
       return (candidate) => compareDate(sentCalendarDate(candidate), op, date);
     }
     case 'header': {
-      const matches = headerFieldMatcher(key.field, key.value);
+      const matcher = foldedValuesMatcher(key.field, key.value);
       return (candidate) => {
-        const headers = candidate.headers();
-        return headers !== undefined && matches(headers);
+        const values = candidate.foldedHeader(matcher.field);
+        return values !== undefined && matcher.matches(values, () => candidate.headers());
       };
     }
     case 'text': {

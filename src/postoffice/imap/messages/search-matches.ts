@@ -37,12 +37,22 @@ export function findMatches(
   // One candidate object, refilled per message: a SEARCH visits every message of the mailbox, and an object
   // and a closure per message were a large part of its cost.
   let current: MessageRecord | undefined;
+  const columns = new Map<string, (uid: number) => readonly string[] | undefined>();
   const candidate: SearchCandidate = {
     seq: 0,
     record: undefined as unknown as MessageRecord,
     isRecent: () => current !== undefined && selected.recentUids.has(current.uid),
     content: (): ParsedMessage | undefined => (current === undefined ? undefined : cache.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
     headers: () => (current === undefined ? undefined : headers.load(store, mailbox.id, mailbox.uidValidity, current.uid)),
+    foldedHeader: (lowerName) => {
+      if (current === undefined) return undefined;
+      let column = columns.get(lowerName);
+      if (column === undefined) {
+        column = headers.foldedColumn(store, mailbox.id, mailbox.uidValidity, lowerName);
+        columns.set(lowerName, column);
+      }
+      return column(current.uid);
+    },
   };
   const consider = (record: MessageRecord, seq: number): void => {
     current = record;
