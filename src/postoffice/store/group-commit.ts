@@ -40,8 +40,8 @@ const MAX_SYNCS_IN_FLIGHT = 2;
 
 /**
  * When a grouped write may be acknowledged: `durable` once an fdatasync covers it (new messages: SMTP 250,
- * APPEND, COPY, MOVE); `ordered` once it is committed to the WAL and every earlier batch has been released (flag
- * changes and expunges under `store.fsync: optimized`). An `ordered` write survives a crash of the process (the
+ * APPEND, COPY, MOVE); `ordered` once it is committed to the WAL and every earlier batch sharing a mailbox with it
+ * has been released (flag changes and expunges under `store.fsync: optimized`). An `ordered` write survives a crash of the process (the
  * WAL is written) and is made durable by the next fdatasync; a power loss can take back the last ones but never
  * one without the writes before it (the WAL is replayed as a prefix), nor an acknowledged `durable` write.
  */
@@ -61,7 +61,7 @@ interface QueuedUnit {
 /** A batch in the WAL, waiting for the fdatasync that makes it durable. */
 interface CommittedBatch {
   sequence: number;
-  /** Every unit of the batch may be released before the fdatasync (after every earlier batch). */
+  /** Every unit of the batch may be released before the fdatasync (after every earlier batch in its mailboxes). */
   ordered: boolean;
   /** Every mailbox its writes read or changed; undefined: it is ordered against every other batch. */
   mailboxes: ReadonlySet<number> | undefined;

@@ -2,9 +2,9 @@
 // transaction survives kill -9 and power loss), a prepared-statement cache, and transactions that
 // publish their change events only after COMMIT (RFC 3501 §7.4: clients must never see uncommitted state).
 // transactionBatch() serves the group commit (group-commit.ts): several units of work, each in its own
-// SAVEPOINT when there are several (one failing unit is undone alone), share one BEGIN ... COMMIT that is written to the WAL
-// without fsync; the caller makes it durable with an fdatasync of the WAL file off the event loop and only
-// then emits its changes.
+// SAVEPOINT when there are several (one failing unit is undone alone), share one BEGIN ... COMMIT that is
+// written to the WAL without fsync; the caller makes it durable with an fdatasync of the WAL file off the event
+// loop and only then emits its changes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -130,8 +130,9 @@ export class StoreDatabase {
   }
 
   /**
-   * Runs every unit in its own SAVEPOINT (a unit alone needs none) inside ONE transaction committed WITHOUT fsync (synchronous=NORMAL
-   * for this commit only): the caller must fdatasync walFile before telling anyone, and emit `changes` then.
+   * Runs every unit in its own SAVEPOINT (a unit alone needs none) inside ONE transaction committed WITHOUT
+   * fsync (synchronous=NORMAL for this commit only): the caller must fdatasync walFile before telling anyone, and
+   * emit `changes` then.
    * A unit that throws is rolled back alone (its queued changes dropped) and reported as failed; the others
    * commit. Throws only when the transaction as a whole fails (BEGIN or COMMIT): then nothing was stored.
    */
