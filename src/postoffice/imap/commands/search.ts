@@ -61,7 +61,10 @@ function runSearch(context: CommandContext): void {
       return;
     }
     if (searchReturn === undefined) {
-      const response: ImapValue[] = [{ atom: 'SEARCH' }, ...matches.map((match) => (request.uid ? match.uid : match.seq))];
+      // The numbers as one verbatim atom: a SEARCH answers with up to a whole mailbox of them, and serialising each
+      // as a value of its own was a sixth of its cost.
+      const numbers = matches.map((match) => (request.uid ? match.uid : match.seq)).join(' ');
+      const response: ImapValue[] = numbers === '' ? [{ atom: 'SEARCH' }] : [{ atom: 'SEARCH' }, { atom: numbers }];
       // RFC 7162 §3.1.5: the highest mod-sequence of the matches, only when something matched.
       if (reportModseq && matches.length > 0) {
         response.push([{ atom: 'MODSEQ' }, matches.reduce((highest, match) => Math.max(highest, match.record.modseq), 0)]);
