@@ -10,7 +10,8 @@ function cells(label: string, ours: MixedVariantRun | undefined, peer: MixedVari
   const peerValue = peer ? value(peer) : undefined;
   const format = (number: number | undefined): string => (number === undefined ? '–' : `${number.toFixed(0)} ${unit}`);
   const ratio = oursValue !== undefined && peerValue !== undefined && peerValue > 0 ? oursValue / peerValue : undefined;
-  const ratioCell = ratio === undefined ? '–' : `${Number(ratio.toPrecision(2))}×`;
+  // Two decimals: the target sits at 1.5×, and 1.46× rounded to "1.5×" beside a ✗ read as a contradiction.
+  const ratioCell = ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
   const targetCell = !target || ratio === undefined ? '' : `≥ ${TARGET_RATIO}× Dovecot ${ratio >= TARGET_RATIO ? '✓' : '✗'}`;
   return [label, format(oursValue), format(peerValue), ratioCell, targetCell];
 }
