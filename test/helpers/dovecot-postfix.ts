@@ -64,8 +64,15 @@ export async function startDovecotPostfix(options: DovecotPostfixOptions): Promi
     smtpPort: smtpPort!,
     directory,
     async close() {
+      const postfixMaster = readPid(path.join(directory, 'postfix-queue', 'pid', 'master.pid'));
       spawnSync('/usr/sbin/postfix', ['-c', postfixDir, 'stop'], { stdio: 'ignore' });
-      stopDovecot(dovecotConfig);
+      const dovecotMaster = stopDovecot(dovecotConfig);
+      // Both masters still write into the directory (logs, queue, base_dir) while they shut down: removing it
+      // before they are gone failed now and then with ENOTEMPTY.
+      await waitFor(() => [postfixMaster, dovecotMaster].every((pid) => pid === undefined || !isRunning(pid)), {
+        what: 'postfix and dovecot to exit',
+        timeoutMs: 30_000,
+      });
       rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -245,16 +252,32 @@ postlog unix-dgram n - n - 1 postlogd
   return configDir;
 }
 
-function stopDovecot(configFile: string): void {
+/** SIGTERM to Dovecot's master; returns its pid (undefined when it never wrote one). */
+function stopDovecot(configFile: string): number | undefined {
   const baseDir = /base_dir = (.*)/.exec(readFileSync(configFile, 'utf8'))?.[1];
-  const pidFile = baseDir ? path.join(baseDir, 'master.pid') : undefined;
-  if (pidFile && existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const pid = baseDir ? readPid(path.join(baseDir, 'master.pid')) : undefined;
+  if (pid !== undefined) {
     try {
       process.kill(pid, 'SIGTERM');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
+  }
+  return pid;
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
