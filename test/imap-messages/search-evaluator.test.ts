@@ -2,7 +2,7 @@
 // sequence vs uid sets, date semantics, and that metadata keys decide without reading message bytes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeMessage, HeaderBlock } from '../../src/postoffice/mime/index.ts';
+import { analyzeMessage, foldedFieldValues } from '../../src/postoffice/mime/index.ts';
 import { parseSearchKeys } from '../../src/postoffice/imap/protocol/argument-parsers.ts';
 import type { SearchKey, Token } from '../../src/postoffice/imap/protocol/protocol-types.ts';
 import type { MessageRecord } from '../../src/postoffice/store/store-types.ts';
@@ -28,11 +28,11 @@ function candidate(raw: Buffer, seq: number, overrides: Partial<MessageRecord> =
     },
     headers: () => {
       fixture.reads++;
-      return new HeaderBlock(analyzeMessage(raw).tree.headers);
+      return analyzeMessage(raw).tree.headers;
     },
     foldedHeader: (lowerName) => {
       fixture.reads++;
-      return new HeaderBlock(analyzeMessage(raw).tree.headers).foldedValues(lowerName);
+      return foldedFieldValues(analyzeMessage(raw).tree.headers, lowerName);
     },
   };
   return fixture;

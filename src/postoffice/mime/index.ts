@@ -10,7 +10,7 @@ export {
   type PartDisposition,
 } from './body-structure.ts';
 export { extractSection, applyPartial, type BodySection } from './body-section.ts';
-export { HeaderBlock, foldedValuesMatcher, headerMatches, headerFieldMatcher, textMatches, sentDate, sentDay, sentDayOf } from './search-match.ts';
+export { foldedFieldValues, foldedValuesMatcher, headerMatches, headerFieldMatcher, textMatches, sentDate, sentDay, sentDayOf } from './search-match.ts';
 export { parseHeaderFields } from './header-fields.ts';
 export { analyzeMessage, type MessageAnalysis } from './analyze-message.ts';
 export { decodeEncodedWords } from './encoded-words.ts';

@@ -15,43 +15,25 @@ function fold(text: string): string {
 
 // Parsed messages stay in the IMAP parse and header caches, so repeated SEARCHes see the same field objects:
 // their decoded, folded address lists are kept beside them rather than parsed again for every message.
-function memoizedPerField(compute: (value: string) => string): (field: HeaderField) => string {
-  const values = new WeakMap<HeaderField, string>();
-  return (field) => {
-    let folded = values.get(field);
-    if (folded === undefined) {
-      folded = fold(compute(field.value));
-      values.set(field, folded);
-    }
-    return folded;
-  };
+const foldedAddressValues = new WeakMap<HeaderField, string>();
+
+function foldedAddressValue(field: HeaderField): string {
+  let folded = foldedAddressValues.get(field);
+  if (folded === undefined) {
+    folded = fold(addressSearchText(field.value));
+    foldedAddressValues.set(field, folded);
+  }
+  return folded;
 }
 
-const foldedAddressValue = memoizedPerField(addressSearchText);
-
 /**
- * A header block (a message's top-level fields) as SEARCH compares it: per field name, the RFC 2047-decoded,
- * case-folded values, worked out on first use and kept. The IMAP header cache keeps these blocks, so a SEARCH
- * SUBJECT over a mailbox is one lookup and a substring test per message, not a walk over every field.
+ * The values of the fields named `lowerName` (lower case), RFC 2047-decoded and case-folded, in order; [] when
+ * there is none. This is what SEARCH's header keys compare; the IMAP header cache keeps them per mailbox and field.
  */
-export class HeaderBlock {
-  readonly fields: HeaderField[];
-  #folded: Map<string, readonly string[]> | undefined;
-
-  constructor(fields: HeaderField[]) {
-    this.fields = fields;
-  }
-
-  /** The values of the fields named `lowerName` (lower case), decoded and folded, in order; [] when there is none. */
-  foldedValues(lowerName: string): readonly string[] {
-    this.#folded ??= new Map();
-    let values = this.#folded.get(lowerName);
-    if (values === undefined) {
-      values = this.fields.filter((field) => isFieldNamed(field.name, lowerName)).map((field) => fold(decodeEncodedWords(field.value)));
-      this.#folded.set(lowerName, values);
-    }
-    return values;
-  }
+export function foldedFieldValues(headers: readonly HeaderField[], lowerName: string): string[] {
+  const values: string[] = [];
+  for (const field of headers) if (isFieldNamed(field.name, lowerName)) values.push(fold(decodeEncodedWords(field.value)));
+  return values;
 }
 
 /** True when header `fieldName` exists and its RFC 2047-decoded value contains `needle` (an empty needle only
@@ -59,38 +41,35 @@ export class HeaderBlock {
  *  when its parsed, normalized address list contains the needle (address-search-text.ts): the text as written
  *  is tried first, so `Carol Jones <carol@x>` is found as typed and `<carol (work) @ x>` by its address. */
 export function headerMatches(_raw: Buffer, tree: MimePart, fieldName: string, needle: string): boolean {
-  return headerFieldMatcher(fieldName, needle)(new HeaderBlock(tree.headers));
+  return headerFieldMatcher(fieldName, needle)(tree.headers);
 }
 
-/**
- * headerMatches on a header block, with the field name and needle prepared once for a SEARCH that tests every
- * message of a mailbox.
- */
-export function headerFieldMatcher(fieldName: string, needle: string): (header: HeaderBlock) => boolean {
+/** headerMatches on a header block's fields, with the field name and needle prepared once. */
+export function headerFieldMatcher(fieldName: string, needle: string): (headers: HeaderField[]) => boolean {
   const matcher = foldedValuesMatcher(fieldName, needle);
-  return (header) => matcher.matches(header.foldedValues(matcher.field), () => header);
+  return (headers) => matcher.matches(foldedFieldValues(headers, matcher.field), () => headers);
 }
 
 /** A SEARCH header key prepared once: `field` lower-cased, and the test on that field's folded values. */
 export interface FoldedValuesMatcher {
   field: string;
-  /** `block` is asked only for an address field whose values as written did not match (the parsed-address pass). */
-  matches(values: readonly string[], block: () => HeaderBlock | undefined): boolean;
+  /** `headers` is asked only for an address field whose values as written did not match (the parsed-address pass). */
+  matches(values: readonly string[], headers: () => readonly HeaderField[] | undefined): boolean;
 }
 
-/** headerFieldMatcher on values already decoded and folded (HeaderBlock.foldedValues, kept by the IMAP header cache). */
+/** headerFieldMatcher on values already decoded and folded (foldedFieldValues, kept by the IMAP header cache). */
 export function foldedValuesMatcher(fieldName: string, needle: string): FoldedValuesMatcher {
   const field = fieldName.toLowerCase();
   const wanted = fold(needle);
   const addresses = isAddressField(fieldName);
   return {
     field,
-    matches: (values, block) => {
+    matches: (values, headers) => {
       if (values.length === 0) return false;
       if (wanted.length === 0) return true;
       for (const value of values) if (value.includes(wanted)) return true;
       if (!addresses) return false;
-      for (const candidate of block()?.fields ?? []) if (isFieldNamed(candidate.name, field) && foldedAddressValue(candidate).includes(wanted)) return true;
+      for (const candidate of headers() ?? []) if (isFieldNamed(candidate.name, field) && foldedAddressValue(candidate).includes(wanted)) return true;
       return false;
     },
   };

@@ -3,7 +3,7 @@
 // SEARCH walks the whole mailbox. With only the parse cache (1024 messages), a mailbox larger than that re-read and
 // re-parsed every message on every header SEARCH, as the agents' own SEARCH HEADER Message-ID in a growing Sent
 // folder does for every mail they send. Dovecot keeps such fields in its cache file for the same reason.
-import { HeaderBlock, parseHeaderFields } from '../../mime/index.ts';
+import { foldedFieldValues, parseHeaderFields, type HeaderField } from '../../mime/index.ts';
 import type { MailStoreApi } from '../../store/store-types.ts';
 import { BoundedLru } from './bounded-lru.ts';
 import { messageCacheFor, messageKey, type MessageKey } from './message-cache.ts';
@@ -15,15 +15,15 @@ const LIMITS = { maxEntries: 100_000, maxSize: 64 * 1024 * 1024 };
 type FoldedColumn = Map<number, readonly string[]>;
 
 export class HeaderCache {
-  readonly #entries = new BoundedLru<HeaderBlock, MessageKey>(LIMITS);
+  readonly #entries = new BoundedLru<HeaderField[], MessageKey>(LIMITS);
   /** Per mailbox incarnation and lower-cased field name, the folded values SEARCH asked for, by uid. */
   readonly #columns = new Map<MessageKey, Map<string, FoldedColumn>>();
   #columnEntries = 0;
 
   /**
-   * The decoded, folded values of field `lowerName` (HeaderBlock.foldedValues) of a mailbox's messages, by uid, kept
+   * The decoded, folded values of field `lowerName` (foldedFieldValues) of a mailbox's messages, by uid, kept
    * as SEARCH asks for them: a SEARCH SUBJECT over a mailbox is then one lookup by uid and a substring test per
-   * message, where going through the block cost a chain of lookups that each missed the CPU cache. Messages never
+   * message, where walking each message's cached fields cost a chain of lookups that each missed the CPU cache. Messages never
    * change, so nothing goes stale; expunged ones are dropped with everything else when all columns together hold
    * more than the cache's entry limit. Undefined from the lookup when the store no longer has the message.
    */
@@ -43,8 +43,9 @@ export class HeaderCache {
     return (uid) => {
       const known = values.get(uid);
       if (known !== undefined) return known;
-      const folded = this.load(store, mailboxId, uidValidity, uid)?.foldedValues(lowerName);
-      if (folded === undefined) return undefined;
+      const fields = this.load(store, mailboxId, uidValidity, uid);
+      if (fields === undefined) return undefined;
+      const folded = foldedFieldValues(fields, lowerName);
       if (++this.#columnEntries > LIMITS.maxEntries) {
         this.#columns.clear();
         this.#columnEntries = 0;
@@ -54,8 +55,8 @@ export class HeaderCache {
     };
   }
 
-  /** The message's top-level header block; undefined when the store no longer has it (expunged elsewhere). */
-  load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): HeaderBlock | undefined {
+  /** The message's top-level header fields; undefined when the store no longer has it (expunged elsewhere). */
+  load(store: MailStoreApi, mailboxId: number, uidValidity: number, uid: number): HeaderField[] | undefined {
     const key = messageKey(mailboxId, uidValidity, uid);
     const cached = this.#entries.get(key);
     if (cached !== undefined) return cached;
@@ -63,10 +64,9 @@ export class HeaderCache {
     const parsed = messageCacheFor(store).peek(mailboxId, uidValidity, uid);
     const raw = parsed?.raw ?? store.getRaw(mailboxId, uid);
     if (raw === undefined) return undefined;
-    const block = new HeaderBlock(parsed?.analysis.tree.headers ?? parseHeaderFields(raw));
-    // Counted twice: the folded values a SEARCH adds to the block are about as large as the fields.
-    this.#entries.set(key, block, 2 * block.fields.reduce((total, field) => total + field.name.length + field.value.length, 0));
-    return block;
+    const fields = parsed?.analysis.tree.headers ?? parseHeaderFields(raw);
+    this.#entries.set(key, fields, fields.reduce((total, field) => total + field.name.length + field.value.length, 0));
+    return fields;
   }
 }
 

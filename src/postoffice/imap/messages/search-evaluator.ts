@@ -10,7 +10,7 @@
 import type { SearchKey } from '../protocol/protocol-types.ts';
 import { sequenceSetContains } from '../protocol/argument-parsers.ts';
 import type { MessageRecord } from '../../store/store-types.ts';
-import { foldedValuesMatcher, sentDayOf, textMatches, type HeaderBlock } from '../../mime/index.ts';
+import { foldedValuesMatcher, sentDayOf, textMatches, type HeaderField } from '../../mime/index.ts';
 import { canonicalSystemFlag } from '../../store/message-flags.ts';
 import type { ParsedMessage } from './message-cache.ts';
 
@@ -22,9 +22,9 @@ export interface SearchCandidate {
   isRecent(): boolean;
   /** Raw bytes and parse; only called by keys that need them. Undefined when the message vanished meanwhile. */
   content(): ParsedMessage | undefined;
-  /** The top-level header block alone (header and sent-date keys); undefined when the message vanished. */
-  headers(): HeaderBlock | undefined;
-  /** HeaderBlock.foldedValues of field `lowerName`, as kept across SEARCHes; undefined when the message vanished. */
+  /** The top-level header fields alone (header and sent-date keys); undefined when the message vanished. */
+  headers(): HeaderField[] | undefined;
+  /** foldedFieldValues of field `lowerName`, as kept across SEARCHes; undefined when the message vanished. */
   foldedHeader(lowerName: string): readonly string[] | undefined;
 }
 
@@ -87,7 +87,7 @@ function compareDate(actual: string, op: 'before' | 'on' | 'since', wanted: stri
 
 function sentCalendarDate(candidate: SearchCandidate): string {
   const headers = candidate.headers();
-  const written = headers === undefined ? null : sentDayOf(headers.fields);
+  const written = headers === undefined ? null : sentDayOf(headers);
   return written ?? utcCalendarDate(candidate.record.internalDate);
 }
 
