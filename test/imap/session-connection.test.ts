@@ -27,6 +27,22 @@ describe('autologout', () => {
       await server.close();
     }
   });
+
+  it('restarts the timer with every command, so a client that keeps talking stays logged in', async () => {
+    const server = await startTestServer({ timeouts: { unauthenticatedMs: 800, idleMs: 800 } });
+    try {
+      const client = await RawImapClient.connect(server.port);
+      // Twelve commands 100 ms apart span 1.2 s, longer than the timeout; each must be answered, not met with BYE.
+      for (let index = 0; index < 12; index++) {
+        if (index === 6) expect((await client.command('login', 'LOGIN alice alice-secret')).at(-1)).toMatch(/^login OK/);
+        else expect(await client.command(`n${index}`, 'NOOP')).toEqual([`n${index} OK NOOP completed`]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(client.closed).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('STARTTLS', () => {

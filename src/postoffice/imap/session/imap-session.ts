@@ -77,6 +77,7 @@ export class ImapSession implements SessionControl, DispatchHost {
   #closed = false;
   #afterReply: 'starttls' | 'compress' | 'close' | undefined;
   #autologoutTimer: NodeJS.Timeout | undefined;
+  #autologoutMs = 0;
   readonly #notifyGate = new NotifyGate(this);
 
   constructor(options: ImapSessionOptions) {
@@ -357,9 +358,18 @@ export class ImapSession implements SessionControl, DispatchHost {
   };
 
   #armAutologout(): void {
-    clearTimeout(this.#autologoutTimer);
-    if (this.#closed) return;
+    if (this.#closed) {
+      clearTimeout(this.#autologoutTimer);
+      return;
+    }
     const timeoutMs = this.#state === 'not-authenticated' ? this.#timeouts.unauthenticatedMs : this.#timeouts.authenticatedMs;
+    // Called for every chunk the client sends: restarting the running timer is cheaper than a new one each time.
+    if (this.#autologoutTimer !== undefined && this.#autologoutMs === timeoutMs) {
+      this.#autologoutTimer.refresh();
+      return;
+    }
+    clearTimeout(this.#autologoutTimer);
+    this.#autologoutMs = timeoutMs;
     this.#autologoutTimer = setTimeout(() => this.#endWithBye('Autologout; idle for too long'), timeoutMs);
   }
 
