@@ -24,6 +24,8 @@ export interface BenchOptions {
   mixedSessions: number;
   mixedSeconds: number;
   mixedWarmupSeconds: number;
+  /** Turns per server and variant in the mixed workload (both servers alternate, mixed-workload-benchmark.ts). */
+  mixedRounds: number;
   /** Seed of the mixed workload's command choice (printed, so a run's mix can be repeated). */
   mixedSeed: number;
   resultsFile: string;
@@ -34,7 +36,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only ours|peer] [--pr
   --only ours|peer benchmark only our post office or only Postfix → Dovecot
   --profile <dir>  run our post office child under node --cpu-prof, writing the profile into <dir>
   --mixed-only     only the mixed IMAP workload (persistent sessions and login churn)
-  --seed <n>       seed of the mixed workload's random command mix`;
+  --seed <n>       seed of the mixed workload's random command mix
+  --rounds <n>     turns each server takes per mixed variant (default 6, --quick 2); 1 runs each server's
+                   whole time box in one piece, ours first`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   let quick = false;
@@ -42,6 +46,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   let cpuProfileDir: string | undefined;
   let mixedOnly = false;
   let mixedSeed = Math.floor(Math.random() * 2 ** 31);
+  let mixedRounds: number | undefined;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === '--quick') quick = true;
@@ -57,6 +62,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       const value = argv[++index];
       if (value === undefined || !/^\d+$/.test(value)) throw new Error(`--seed takes a non-negative integer, not ${value === undefined ? 'nothing' : `"${value}"`}\n${USAGE}`);
       mixedSeed = Number(value);
+    } else if (argument === '--rounds') {
+      const value = argv[++index];
+      if (value === undefined || !/^[1-9]\d*$/.test(value)) throw new Error(`--rounds takes a positive integer, not ${value === undefined ? 'nothing' : `"${value}"`}\n${USAGE}`);
+      mixedRounds = Number(value);
     } else if (argument === '--help' || argument === '-h') {
       throw new Error(USAGE);
     } else throw new Error(`unknown argument "${argument}"\n${USAGE}`);
@@ -80,6 +89,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     mixedSessions: 10,
     mixedSeconds: quick ? 10 : 30,
     mixedWarmupSeconds: quick ? 2 : 5,
+    mixedRounds: mixedRounds ?? (quick ? 2 : 6),
     mixedSeed,
     resultsFile: new URL('./results.json', import.meta.url).pathname,
   };

@@ -28,13 +28,12 @@ function machine(): { cpus: number; cpuModel: string; node: string; platform: st
   };
 }
 
-interface RunResults {
-  /** Every phase but the mixed workload; absent with --mixed-only. */
-  server: ServerResults | undefined;
-  mixed: MixedResults;
+interface StartedServer {
+  server: BenchServer;
+  close(): Promise<void>;
 }
 
-async function runOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: string) => void): Promise<RunResults> {
+async function startServer(kind: 'ours' | 'peer', options: BenchOptions, log: (line: string) => void): Promise<StartedServer> {
   const users = benchUsers(accountsNeeded(options));
   const fanOutMembers = users.slice(0, options.fanOutMembers);
   const started = performance.now();
@@ -47,15 +46,38 @@ async function runOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: 
     server = await startPeerServer({ domain: DOMAIN, users, fanOutMembers, maxImapSessions: accountsNeeded(options) + 50 });
   }
   log(`[${kind}] ${server.description} up with ${users.length} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return {
+    server,
+    async close() {
+      await server.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every phase but the mixed workload, on one server at a time. */
+async function benchmarkOne(kind: 'ours' | 'peer', options: BenchOptions, log: (line: string) => void): Promise<ServerResults> {
+  const started = await startServer(kind, options, log);
   try {
-    const serverResults = options.mixedOnly ? undefined : await benchmarkServer(server, options, log);
-    const started = performance.now();
-    const say = (line: string): void => log(`[${kind} ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-    const mixed = await measureMixedWorkload(server, mixedWorkloadUsers(users, options), { sessions: options.mixedSessions, seconds: options.mixedSeconds, warmupSeconds: options.mixedWarmupSeconds, seed: options.mixedSeed }, say);
-    return { server: serverResults, mixed };
+    return await benchmarkServer(started.server, options, log);
   } finally {
-    await server.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await started.close();
+  }
+}
+
+/** The mixed workload with every server of `kinds` up at once, taking turns (mixed-workload-benchmark.ts). */
+async function benchmarkMixed(kinds: ReadonlyArray<'ours' | 'peer'>, options: BenchOptions, log: (line: string) => void): Promise<Partial<Record<'ours' | 'peer', MixedResults>>> {
+  const started: StartedServer[] = [];
+  try {
+    for (const kind of kinds) started.push(await startServer(kind, options, log));
+    const servers = started.map((entry) => entry.server);
+    const begun = performance.now();
+    const say = (line: string): void => log(`[mixed ${((performance.now() - begun) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+    const users = mixedWorkloadUsers(servers[0]!.users, options);
+    const results = await measureMixedWorkload(servers, users, { sessions: options.mixedSessions, seconds: options.mixedSeconds, warmupSeconds: options.mixedWarmupSeconds, rounds: options.mixedRounds, seed: options.mixedSeed }, say);
+    return Object.fromEntries(servers.map((server, index) => [server.kind, results[index]!]));
+  } finally {
+    for (const entry of started) await entry.close();
   }
 }
 
@@ -75,31 +97,38 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(line);
   const host = machine();
   log(`mailswarm bench${options.quick ? ' (--quick)' : ''}: ${host.cpus} × ${host.cpuModel}, ${host.totalMemoryMiB} MiB, node ${host.node}, ${host.platform}, load ${host.loadAverage.join(' ')}`);
-  log(`mixed workload: ${options.mixedSessions} sessions, ${options.mixedSeconds} s per variant after ${options.mixedWarmupSeconds} s warm-up, seed ${options.mixedSeed}`);
+  log(`mixed workload: ${options.mixedSessions} sessions, ${options.mixedSeconds} s per server and variant in ${options.mixedRounds} turns after ${options.mixedWarmupSeconds} s warm-up, seed ${options.mixedSeed}`);
   if (!options.mixedOnly) log(`workload: idle sessions ${options.sessionLevels.join('/')}, wake up to ${options.wakeRepeats}×${options.wakeMessages} msgs per level (time box ${options.wakeBudgetSeconds} s), fan-out ${options.fanOutRounds} rounds to ${options.fanOutMembers}, ingest ${options.ingestRepeats}×${options.ingestSenders}×${options.ingestMessagesPerSender} msgs of 4 KiB, ${options.agents} agents`);
   const results: { ours?: ServerResults; peer?: ServerResults } = {};
   const mixed: { ours?: MixedResults; peer?: MixedResults } = {};
   const skipped: Record<string, string> = {};
   const failures: Record<string, string> = {};
-  const kinds = (['ours', 'peer'] as const).filter((kind) => options.only === undefined || options.only === kind);
-  for (const kind of kinds) {
-    if (kind === 'peer') {
-      const why = peerUnavailable();
-      if (why) {
-        skipped.peer = `Postfix → Dovecot skipped: ${why}`;
-        log(`[peer] ${skipped.peer}`);
-        continue;
+  const wanted = (['ours', 'peer'] as const).filter((kind) => options.only === undefined || options.only === kind);
+  const kinds: Array<'ours' | 'peer'> = [];
+  for (const kind of wanted) {
+    const why = kind === 'peer' ? peerUnavailable() : undefined;
+    if (why) {
+      skipped.peer = `Postfix → Dovecot skipped: ${why}`;
+      log(`[peer] ${skipped.peer}`);
+    } else kinds.push(kind);
+  }
+  if (!options.mixedOnly) {
+    for (const kind of kinds) {
+      try {
+        results[kind] = await benchmarkOne(kind, options, log);
+      } catch (error) {
+        failures[kind] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        log(`[${kind}] FAILED: ${failures[kind]}`);
+        process.exitCode = 1;
       }
     }
-    try {
-      const run = await runOne(kind, options, log);
-      if (run.server) results[kind] = run.server;
-      mixed[kind] = run.mixed;
-    } catch (error) {
-      failures[kind] = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log(`[${kind}] FAILED: ${failures[kind]}`);
-      process.exitCode = 1;
-    }
+  }
+  try {
+    if (kinds.length > 0) Object.assign(mixed, await benchmarkMixed(kinds, options, log));
+  } catch (error) {
+    failures.mixed = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`[mixed] FAILED: ${failures.mixed}`);
+    process.exitCode = 1;
   }
   if (!mixed.ours && !mixed.peer) {
     log('no server was benchmarked; nothing to tabulate');
